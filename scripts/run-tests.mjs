@@ -1,0 +1,38 @@
+// `npm test`: runs every tests/**/*.test.ts with node's test runner on Node (through tsx).
+// Node 20 has no test globs, so the file list is collected here. Tests that prove Bun and Deno
+// (tests/runtime/) are node:test files too: they spawn the other runtimes themselves.
+// Extra args filter files by substring: `npm test -- tsdb/index`.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
+const filters = process.argv.slice(2);
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+const files = walk(join(root, "tests"))
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+if (files.length === 0) {
+  console.error("run-tests: no test files matched");
+  process.exit(1);
+}
+// Many tests wait on child processes (Prometheus, our own servers), so run a few files at once
+// even on a 2-core machine.
+const concurrency = process.env.AEON_TEST_CONCURRENCY ?? "3";
+const child = spawn(
+  process.execPath,
+  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+  { cwd: root, stdio: "inherit", env: { ...process.env, AEON_ROOT: root } },
+);
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

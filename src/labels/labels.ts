@@ -1,0 +1,110 @@
+// A label set: pairs sorted by name, names unique. Plain objects rather than a flat array so
+// the shape matches StoreAPI/remote-write Label messages and JSON output with no conversion.
+export interface Label {
+  name: string;
+  value: string;
+}
+export type Labels = readonly Label[];
+
+export const METRIC_NAME = "__name__";
+
+export function compareStrings(a: string, b: string): number {
+  // Go compares strings byte-wise (UTF-8); for strings without surrogate pairs JS's UTF-16
+  // code-unit order is the same. Fall back to a byte comparison only when it could differ.
+  if (a === b) return 0;
+  if (/[\ud800-\udfff]/.test(a) || /[\ud800-\udfff]/.test(b)) return compareUtf8(a, b);
+  return a < b ? -1 : 1;
+}
+
+const enc = new TextEncoder();
+function compareUtf8(a: string, b: string): number {
+  const x = enc.encode(a);
+  const y = enc.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+// Prometheus orders label sets pair by pair: name first, then value; a prefix sorts first.
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareStrings(a[i].name, b[i].name) || compareStrings(a[i].value, b[i].value);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+export function sortLabels(ls: Label[]): Label[] {
+  return ls.sort((x, y) => compareStrings(x.name, y.name));
+}
+
+export function fromRecord(rec: Record<string, string>): Label[] {
+  return sortLabels(Object.entries(rec).map(([name, value]) => ({ name, value })));
+}
+
+export function toRecord(ls: Labels): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of ls) out[l.name] = l.value;
+  return out;
+}
+
+export function getLabel(ls: Labels, name: string): string {
+  for (const l of ls) if (l.name === name) return l.value;
+  return "";
+}
+
+export function hasLabel(ls: Labels, name: string): boolean {
+  for (const l of ls) if (l.name === name) return true;
+  return false;
+}
+
+// A string key unique per label set, for maps and grouping. \xff never occurs in valid UTF-8
+// text, so it cannot make two different sets collide.
+export function labelsKey(ls: Labels): string {
+  let s = "";
+  for (const l of ls) s += l.name + "\xff" + l.value + "\xff";
+  return s;
+}
+
+export function labelsEqual(a: Labels, b: Labels): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].name !== b[i].name || a[i].value !== b[i].value) return false;
+  return true;
+}
+
+// `{a="b", c="d"}` as Prometheus prints label sets (Go %q quoting of values).
+export function formatLabels(ls: Labels): string {
+  return "{" + ls.map((l) => `${l.name}=${goQuote(l.value)}`).join(", ") + "}";
+}
+
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\r") out += "\\r";
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+
+const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const LEGACY_METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+export const isLegacyLabelName = (s: string): boolean => LEGACY_NAME.test(s);
+export const isLegacyMetricName = (s: string): boolean => LEGACY_METRIC.test(s);
+
+// Prometheus 3 accepts any valid UTF-8 label name (non-empty).
+export function isValidLabelName(s: string): boolean {
+  return s.length > 0 && isWellFormedUtf16(s);
+}
+
+export function isWellFormedUtf16(s: string): boolean {
+  const f = (s as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  if (f) return f.call(s);
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?:[^\ud800-\udbff]|^)[\udc00-\udfff]/.test(s);
+}
