@@ -1,0 +1,39 @@
+// What the HTTP API needs from the component serving it (the querier, the all-in-one, the
+// ruler later): an engine, a way to read series and labels, and status information. Keeping
+// it an interface lets the API stay free of StoreAPI and runtime details.
+import type { Labels } from "../labels/labels.ts";
+import type { Matcher } from "../labels/matcher.ts";
+import type { QueryResult } from "../promql/api.ts";
+import type { Expr } from "../promql/ast.ts";
+
+// Thanos querier request options (`dedup`, `replicaLabels[]`, `partial_response`,
+// `max_source_resolution`, `lookback_delta`).
+export interface ReadOptions {
+  dedup: boolean;
+  replicaLabels: string[] | null; // null = the component's configured replica labels
+  partialResponse: boolean;
+  maxSourceResolution: number | "auto"; // ms
+  lookbackDelta: number | null; // ms; null = default
+  signal?: AbortSignal;
+}
+
+export interface QueryRun {
+  query: Expr | string;
+  options: ReadOptions;
+  stats: boolean;
+}
+
+export interface ApiBackend {
+  instantQuery(run: QueryRun, timeMs: number): Promise<QueryResult>;
+  rangeQuery(run: QueryRun, startMs: number, endMs: number, stepMs: number): Promise<QueryResult>;
+  series(matchers: Matcher[][], startMs: number, endMs: number, opts: ReadOptions, limit: number): Promise<{ series: Labels[]; warnings: string[] }>;
+  labelNames(matchers: Matcher[][], startMs: number, endMs: number, opts: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }>;
+  labelValues(name: string, matchers: Matcher[][], startMs: number, endMs: number, opts: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }>;
+  // Thanos's /api/v1/stores: endpoint status grouped by component type.
+  stores?(): Promise<Record<string, unknown[]>>;
+  metadata?(metric: string, limit: number): Promise<Record<string, { type: string; help: string; unit: string }[]>>;
+  defaultPartialResponse: boolean;
+  flags: Record<string, string>;
+  startTime: Date;
+  ready(): boolean;
+}
