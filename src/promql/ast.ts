@@ -28,6 +28,7 @@ export type Expr =
 export interface NumberLiteral {
   type: "NumberLiteral";
   val: number;
+  duration?: boolean; // written as a duration (`5m`): printed back as one
   pos: PosRange;
 }
 
@@ -124,7 +125,11 @@ export type BinaryOp =
   | "<="
   | "and"
   | "or"
-  | "unless";
+  | "unless"
+  // Native-histogram trim operators (Prometheus 3.x): `h </ x` keeps observations below x,
+  // `h >/ x` those above.
+  | "</"
+  | ">/";
 
 export type Cardinality = "one-to-one" | "many-to-one" | "one-to-many" | "many-to-many";
 
@@ -177,6 +182,8 @@ export interface DurationExpr {
   lhs?: DurationExpr;
   rhs?: DurationExpr;
   val?: number; // for "number": seconds
+  wrapped?: boolean; // written in parentheses (kept for printing)
+  duration?: boolean; // "number" written as a duration (`5m`), printed back as one
   pos: PosRange;
 }
 

@@ -1,0 +1,36 @@
+// `npm run bench [-- FILTER...]`: imports every bench/*.bench.ts (or those whose name contains a
+// filter), runs them with mitata, then prints throughput for benches whose module exports
+// `itemsPerIteration` (bench name -> items processed per call, e.g. samples).
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { run } from "mitata";
+
+const dir = fileURLToPath(new URL(".", import.meta.url));
+const filters = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+if (files.length === 0) {
+  console.error("bench: no bench files matched");
+  process.exit(1);
+}
+
+const items = new Map<string, number>();
+for (const f of files) {
+  const mod = (await import(new URL(f, import.meta.url).href)) as { itemsPerIteration?: Record<string, number> };
+  for (const [name, n] of Object.entries(mod.itemsPerIteration ?? {})) items.set(name, n);
+}
+
+const result = await run();
+
+const rows: string[] = [];
+for (const trial of result.benchmarks) {
+  for (const r of trial.runs) {
+    const n = items.get(r.name);
+    if (!n || !r.stats) continue;
+    const perSecond = (n / r.stats.avg) * 1e9;
+    rows.push(`${r.name.padEnd(48)} ${(perSecond / 1e6).toFixed(1).padStart(9)} M items/s  (${(r.stats.avg / n).toFixed(2)} ns/item)`);
+  }
+}
+if (rows.length > 0) console.log(`\nthroughput (avg):\n${rows.join("\n")}`);

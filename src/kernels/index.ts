@@ -1,0 +1,12 @@
+// Public surface of the kernels: WASM kernels with typed wrappers, and their TypeScript
+// reference implementations.
+export * from "./xor-errors.ts";
+export { XorAppender, xorDecode, xorDecodeInto, xorEncode, xorSampleCount } from "./xor-ref.ts";
+export { decodeXorChunk, decodeXorChunks, decodeXorChunksInArena, decodeXorInto, encodeXorChunk, type ArenaDecoded } from "./xor.ts";
+export { dedupPenalty, DedupKernelError, mergeChain, mergeDedup, mergeDedupInArena, overlapSplit } from "./dedup.ts";
+export type { ArenaSeries, DedupAlgorithm, Samples } from "./dedup.ts";
+export { dedupPenaltyRef, INITIAL_PENALTY_MS, mergeChainRef } from "./dedup-ref.ts";
+export { applyCounterResets, DownsampleKernelError, downsampleAggr, downsampleRaw } from "./downsample.ts";
+export type { AggregateName, AggrOptions, AggrSeries, DownsampledSeries } from "./downsample.ts";
+export { applyCounterResetsRef, downsampleAggrRef, downsampleRawRef, RES_1H, RES_5M, RES_RAW, STALE_NAN } from "./downsample-ref.ts";
+export { runSelfChecks, selfChecks, type SelfCheck, type SelfCheckResult } from "./selfcheck.ts";

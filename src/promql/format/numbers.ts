@@ -1,0 +1,53 @@
+// Number and duration text exactly as Prometheus (Go) prints them.
+
+// Go's fmt %v for float64 (strconv 'g', shortest digits): exponent form when the decimal
+// exponent is < -4 or >= 6 (shortest precision uses 6 for that decision), so 100000 but
+// 1e+06 and 1.234567e+06; the exponent has at least two digits.
+export function formatGoFloat(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  const [mant, expStr] = v.toExponential().split("e");
+  const exp = Number(expStr);
+  if (exp < -4 || exp >= 6) {
+    const e = Math.abs(exp);
+    return `${mant}e${exp < 0 ? "-" : "+"}${e < 10 ? "0" + e : e}`;
+  }
+  // Plain decimal with the shortest digits.
+  const digits = mant.replace("-", "").replace(".", "");
+  const neg = v < 0 ? "-" : "";
+  if (exp >= 0) {
+    const intPart = digits.length > exp + 1 ? digits.slice(0, exp + 1) : digits.padEnd(exp + 1, "0");
+    const frac = digits.slice(exp + 1);
+    return neg + intPart + (frac ? "." + frac : "");
+  }
+  return neg + "0." + "0".repeat(-exp - 1) + digits;
+}
+
+const UNITS: [string, number, boolean][] = [
+  ["y", 365 * 24 * 3600_000, true],
+  ["w", 7 * 24 * 3600_000, true],
+  ["d", 24 * 3600_000, false],
+  ["h", 3600_000, false],
+  ["m", 60_000, false],
+  ["s", 1000, false],
+  ["ms", 1, false],
+];
+
+// Prometheus's model.Duration String(): "1h30m", "90d" (years/weeks only when exact), "0s".
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  if (ms < 0) return "-" + formatDuration(-ms);
+  let rest = Math.round(ms);
+  let out = "";
+  for (const [unit, mult, exact] of UNITS) {
+    if (exact && rest % mult !== 0) continue;
+    const n = Math.floor(rest / mult);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * mult;
+    }
+  }
+  return out;
+}

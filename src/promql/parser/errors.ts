@@ -1,0 +1,143 @@
+// Prometheus-style syntax error messages. lezer only tells where parsing failed; these
+// reproduce what Prometheus's lexer (unbalanced brackets, unterminated strings, stray
+// characters) and its yacc parser ("unexpected <token>") say for the same input.
+import { ParseError } from "../api.ts";
+import { lineCol, parseDurationMs } from "./lexical.ts";
+import { skipString } from "./scan.ts";
+
+export function parseError(src: string, start: number, end: number, msg: string): ParseError {
+  return new ParseError(`${lineCol(src, start)}: parse error: ${msg}`, start, end);
+}
+
+interface LexIssue {
+  pos: number;
+  msg: string;
+}
+
+// The first error Prometheus's lexer would report, scanning left to right.
+export function lexerIssue(src: string): LexIssue | null {
+  const stack: { ch: string; pos: number }[] = [];
+  for (let i = 0; i < src.length; ) {
+    const c = src[i];
+    const top = stack[stack.length - 1]?.ch;
+    if (c === "#") {
+      while (i < src.length && src[i] !== "\n") i++;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === "`") {
+      const j = skipString(src, i);
+      if (j > src.length || src[j - 1] !== c || j - 1 === i) return { pos: i, msg: "unterminated quoted string" };
+      i = j;
+      continue;
+    }
+    if (c === "(" || c === "[" || c === "{") {
+      if (c === "{" && top === "{") return { pos: i, msg: "unexpected left brace '{'" };
+      if (c === "[" && top === "[") return { pos: i, msg: "unexpected left bracket '['" };
+      stack.push({ ch: c, pos: i });
+      i++;
+      continue;
+    }
+    if (c === ")") {
+      if (top === "{") return { pos: i, msg: "unexpected right parenthesis ')' inside braces" };
+      if (top !== "(") return { pos: i, msg: "unexpected right parenthesis ')'" };
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (c === "]") {
+      if (top !== "[") return { pos: i, msg: "unexpected right bracket ']'" };
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (c === "}") {
+      if (top !== "{") return { pos: i, msg: "unexpected right brace '}'" };
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (c === "!" && src[i + 1] !== "=" && src[i + 1] !== "~") {
+      return { pos: i, msg: `unexpected character after '!': ${goQuoteRune(src[i + 1] ?? "")}` };
+    }
+    if (/[0-9.]/.test(c) && !(c === "." && !/[0-9]/.test(src[i + 1] ?? ""))) {
+      let j = i + 1;
+      while (j < src.length && /[0-9A-Za-z_.]/.test(src[j])) {
+        if ((src[j] === "e" || src[j] === "E") && (src[j + 1] === "+" || src[j + 1] === "-") && /^[0-9.]+$/.test(src.slice(i, j))) j++;
+        j++;
+      }
+      const tok = src.slice(i, j);
+      if (!isNumberOrDuration(tok)) return { pos: i, msg: `bad number or duration syntax: ${JSON.stringify(tok)}` };
+      i = j;
+      continue;
+    }
+    if (/[\s\w:,=<>+\-*/%^@~!]/.test(c)) {
+      i++;
+      continue;
+    }
+    return { pos: i, msg: `unexpected character: ${goQuoteRune(c)}` };
+  }
+  const open = stack[stack.length - 1];
+  if (open) {
+    const what = open.ch === "(" ? "unclosed left parenthesis" : open.ch === "[" ? "unclosed left bracket" : "unexpected end of input inside braces";
+    return { pos: src.length, msg: what };
+  }
+  return null;
+}
+
+function isNumberOrDuration(t: string): boolean {
+  if (/^(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?\d+)?$/.test(t)) return true;
+  if (/^0[xX][0-9a-fA-F_]+$/.test(t)) return true;
+  try {
+    parseDurationMs(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function goQuoteRune(ch: string): string {
+  if (ch === "") return "'\\x00'";
+  if (ch === "'") return "'\\''";
+  return `'${ch}'`;
+}
+
+const OPERATORS = new Set(["+", "-", "*", "/", "%", "^", "==", "!=", "<", "<=", ">", ">=", "=~", "!~", "=", "@", "and", "or", "unless", "atan2"]);
+const AGGREGATORS = new Set(["sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile", "limitk", "limit_ratio"]);
+const KEYWORDS = new Set(["bool", "by", "group_left", "group_right", "ignoring", "offset", "on", "without", "start", "end", "anchored", "smoothed", "fill", "fill_left", "fill_right"]);
+const PUNCT: Record<string, string> = {
+  "(": '"("', ")": '")"', "[": '"["', "]": '"]"', "{": '"{"', "}": '"}"', ",": '","', ":": '":"',
+};
+
+// The token at `pos` as Prometheus describes it in "unexpected …" messages.
+export function describeToken(src: string, pos: number): { desc: string; end: number } {
+  let i = pos;
+  while (i < src.length && /\s/.test(src[i])) i++;
+  if (i >= src.length) return { desc: "end of input", end: i };
+  const c = src[i];
+  if (PUNCT[c]) return { desc: PUNCT[c], end: i + 1 };
+  if (c === '"' || c === "'" || c === "`") {
+    const j = Math.min(skipString(src, i), src.length);
+    return { desc: `string ${quoteShort(src.slice(i, j))}`, end: j };
+  }
+  const two = src.slice(i, i + 2);
+  for (const op of [two, c]) {
+    if (OPERATORS.has(op) && /[^\w]/.test(op[0])) return { desc: `<op:${op}>`, end: i + op.length };
+  }
+  const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(src.slice(i))?.[0];
+  if (word) {
+    const lw = word.toLowerCase();
+    if (OPERATORS.has(lw)) return { desc: `<op:${lw}>`, end: i + word.length };
+    if (AGGREGATORS.has(lw)) return { desc: `<aggr:${lw}>`, end: i + word.length };
+    if (KEYWORDS.has(lw)) return { desc: `<${lw}>`, end: i + word.length };
+    return { desc: `identifier ${quoteShort(word)}`, end: i + word.length };
+  }
+  const num = /^[0-9.][0-9A-Za-z_.]*/.exec(src.slice(i))?.[0];
+  if (num) return { desc: `${/[a-z]$/i.test(num) && !/^0x/i.test(num) ? "duration" : "number"} ${quoteShort(num)}`, end: i + num.length };
+  return { desc: quoteShort(c), end: i + 1 };
+}
+
+// Go's %q, shortened like Prometheus's Item.String for long values (`%.10q...`).
+function quoteShort(s: string): string {
+  if (s.length > 10) return JSON.stringify(s.slice(0, 10)) + "...";
+  return JSON.stringify(s);
+}

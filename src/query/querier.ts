@@ -1,0 +1,189 @@
+// The querier: evaluates PromQL over a StoreAPI (usually the proxy fanning out to every
+// endpoint) and answers series/label requests; it is the backend of the HTTP API.
+import { create } from "@bufbuild/protobuf";
+import { LabelNamesRequestSchema, LabelValuesRequestSchema, SeriesRequestSchema } from "../gen/thanos/store/rpc_pb.ts";
+import { PartialResponseStrategy } from "../gen/thanos/store/types_pb.ts";
+import type { ApiBackend, QueryRun, ReadOptions } from "../api/backend.ts";
+import { compareLabels, compareStrings, labelsKey, type Label, type Labels } from "../labels/labels.ts";
+import type { Matcher } from "../labels/matcher.ts";
+import { defaultEngineOptions, type EngineOptions, type QueryResult } from "../promql/api.ts";
+import { Engine } from "../promql/engine/index.ts";
+import { matchersToProto } from "../store/matchers.ts";
+import type { StoreAPI } from "../store/types.ts";
+import { StoreQueryable } from "./store-queryable.ts";
+
+const RES_5M = 300_000;
+const RES_1H = 3_600_000;
+
+export interface QuerierOptions {
+  store: StoreAPI;
+  replicaLabels: string[];
+  defaultPartialResponse: boolean;
+  autoDownsampling: boolean; // --query.auto-downsampling: range queries default to step/5
+  engine: Partial<EngineOptions>;
+  flags?: Record<string, string>;
+  stores?: () => Promise<Record<string, unknown[]>>;
+  ready?: () => boolean;
+}
+
+export class Querier implements ApiBackend {
+  readonly defaultPartialResponse: boolean;
+  readonly flags: Record<string, string>;
+  readonly startTime = new Date();
+  private readonly engineOptions: EngineOptions;
+  private readonly engines = new Map<number, Engine>();
+
+  constructor(private readonly opts: QuerierOptions) {
+    this.defaultPartialResponse = opts.defaultPartialResponse;
+    this.flags = opts.flags ?? {};
+    this.engineOptions = { ...defaultEngineOptions, ...opts.engine };
+    if (opts.stores) this.stores = opts.stores;
+  }
+
+  stores?: () => Promise<Record<string, unknown[]>>;
+
+  ready(): boolean {
+    return this.opts.ready ? this.opts.ready() : true;
+  }
+
+  // Thanos raises the lookback delta to the resolution read, so downsampled points (one per
+  // window) are still found by instant selectors.
+  private engineFor(lookback: number): Engine {
+    let e = this.engines.get(lookback);
+    if (!e) {
+      e = new Engine({ ...this.engineOptions, lookbackDelta: lookback });
+      this.engines.set(lookback, e);
+    }
+    return e;
+  }
+
+  private resolution(o: ReadOptions, stepMs: number): number {
+    if (o.maxSourceResolution === "auto") return Math.floor(stepMs / 5);
+    if (o.maxSourceResolution === 0 && this.opts.autoDownsampling && stepMs > 0) return Math.floor(stepMs / 5);
+    return o.maxSourceResolution;
+  }
+
+  private lookback(o: ReadOptions, res: number): number {
+    let lb = o.lookbackDelta ?? this.engineOptions.lookbackDelta;
+    if (res >= RES_1H) lb = Math.max(lb, RES_1H);
+    else if (res >= RES_5M) lb = Math.max(lb, RES_5M);
+    return lb;
+  }
+
+  private queryable(o: ReadOptions, res: number): StoreQueryable {
+    return new StoreQueryable({
+      store: this.opts.store,
+      replicaLabels: o.replicaLabels ?? this.opts.replicaLabels,
+      dedup: o.dedup,
+      partialResponse: o.partialResponse,
+      maxResolutionMs: res,
+      signal: o.signal,
+    });
+  }
+
+  instantQuery(run: QueryRun, timeMs: number): Promise<QueryResult> {
+    const res = this.resolution(run.options, 0);
+    return this.engineFor(this.lookback(run.options, res)).instantQuery(this.queryable(run.options, res), run.query, timeMs, run.options.signal);
+  }
+
+  rangeQuery(run: QueryRun, startMs: number, endMs: number, stepMs: number): Promise<QueryResult> {
+    const res = this.resolution(run.options, stepMs);
+    return this.engineFor(this.lookback(run.options, res)).rangeQuery(
+      this.queryable(run.options, res),
+      run.query,
+      startMs,
+      endMs,
+      stepMs,
+      run.options.signal,
+    );
+  }
+
+  private strategy(o: ReadOptions): PartialResponseStrategy {
+    return o.partialResponse ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+  }
+
+  async series(matchers: Matcher[][], startMs: number, endMs: number, o: ReadOptions, limit: number): Promise<{ series: Labels[]; warnings: string[] }> {
+    const seen = new Map<string, Labels>();
+    const warnings: string[] = [];
+    const replica = new Set(o.dedup ? (o.replicaLabels ?? this.opts.replicaLabels) : []);
+    for (const ms of matchers) {
+      const req = create(SeriesRequestSchema, {
+        minTime: BigInt(clampTime(startMs)),
+        maxTime: BigInt(clampTime(endMs)),
+        matchers: matchersToProto(ms),
+        skipChunks: true,
+        partialResponseStrategy: this.strategy(o),
+        partialResponseDisabled: !o.partialResponse,
+        withoutReplicaLabels: [...replica],
+        limit: BigInt(limit),
+      });
+      for await (const resp of this.opts.store.series(req, { signal: o.signal })) {
+        const r = resp.result;
+        const add = (raw: readonly Label[]) => {
+          const ls = raw.filter((l) => !replica.has(l.name)).map((l) => ({ name: l.name, value: l.value }));
+          seen.set(labelsKey(ls), ls);
+        };
+        if (r.case === "series") add(r.value.labels);
+        else if (r.case === "batch") r.value.series.forEach((s) => add(s.labels));
+        else if (r.case === "warning") warnings.push(r.value);
+      }
+    }
+    return { series: [...seen.values()].sort(compareLabels), warnings };
+  }
+
+  async labelNames(matchers: Matcher[][], startMs: number, endMs: number, o: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }> {
+    const sets = matchers.length ? matchers : [[]];
+    const names = new Set<string>();
+    const warnings: string[] = [];
+    const replica = o.dedup ? (o.replicaLabels ?? this.opts.replicaLabels) : [];
+    for (const ms of sets) {
+      const resp = await this.opts.store.labelNames(
+        create(LabelNamesRequestSchema, {
+          start: BigInt(clampTime(startMs)),
+          end: BigInt(clampTime(endMs)),
+          matchers: matchersToProto(ms),
+          partialResponseStrategy: this.strategy(o),
+          partialResponseDisabled: !o.partialResponse,
+          withoutReplicaLabels: replica,
+          limit: BigInt(limit),
+        }),
+        { signal: o.signal },
+      );
+      resp.names.forEach((n) => names.add(n));
+      warnings.push(...resp.warnings);
+    }
+    for (const r of replica) names.delete(r);
+    return { values: [...names].sort(compareStrings), warnings };
+  }
+
+  async labelValues(name: string, matchers: Matcher[][], startMs: number, endMs: number, o: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }> {
+    const sets = matchers.length ? matchers : [[]];
+    const values = new Set<string>();
+    const warnings: string[] = [];
+    const replica = o.dedup ? (o.replicaLabels ?? this.opts.replicaLabels) : [];
+    if (replica.includes(name)) return { values: [], warnings };
+    for (const ms of sets) {
+      const resp = await this.opts.store.labelValues(
+        create(LabelValuesRequestSchema, {
+          label: name,
+          start: BigInt(clampTime(startMs)),
+          end: BigInt(clampTime(endMs)),
+          matchers: matchersToProto(ms),
+          partialResponseStrategy: this.strategy(o),
+          partialResponseDisabled: !o.partialResponse,
+          withoutReplicaLabels: replica,
+          limit: BigInt(limit),
+        }),
+        { signal: o.signal },
+      );
+      resp.values.forEach((v) => values.add(v));
+      warnings.push(...resp.warnings);
+    }
+    return { values: [...values].sort(compareStrings), warnings };
+  }
+}
+
+// int64 milliseconds; the API's open-ended defaults are beyond what a double holds exactly.
+function clampTime(ms: number): number {
+  return Math.trunc(Math.max(-9223372036854775, Math.min(9223372036854775, ms)));
+}

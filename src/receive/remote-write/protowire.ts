@@ -1,0 +1,149 @@
+// A minimal protobuf wire-format reader for the remote-write hot path: reads straight out of
+// the decompressed body (no intermediate message objects), skips unknown fields, and throws
+// ProtoError on anything malformed. Wire types: 0 varint, 1 fixed64, 2 length-delimited,
+// 5 fixed32; groups (3, 4) are rejected as remote write never uses them.
+export class ProtoError extends Error {}
+
+const TWO32 = 4294967296;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export class ProtoReader {
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+  pos: number;
+  end: number;
+
+  constructor(buf: Uint8Array, pos = 0, end = buf.length) {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = pos;
+    this.end = end;
+  }
+
+  // Field tag: (field number << 3) | wire type. Field numbers fit in 29 bits.
+  tag(): number {
+    const t = this.uint32();
+    if (t >>> 3 === 0) throw new ProtoError(`invalid field number 0 at byte ${this.pos}`);
+    return t;
+  }
+
+  // Varint that must fit in 32 bits (tags, lengths, uint32 fields); longer encodings of a
+  // 32-bit value (up to 10 bytes, as negative int32 are sent) keep the low 32 bits.
+  uint32(): number {
+    const b = this.buf;
+    let p = this.pos;
+    const end = this.end;
+    let result = 0;
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (p >= end) throw new ProtoError("truncated varint");
+      const c = b[p++];
+      if (shift < 32) result |= (c & 0x7f) << shift;
+      if (c < 0x80) {
+        this.pos = p;
+        return result >>> 0;
+      }
+    }
+    throw new ProtoError("varint longer than 10 bytes");
+  }
+
+  // int64 varint as a JS number; NaN when |value| >= 2^53 (not exact as a number).
+  int64(): number {
+    const b = this.buf;
+    let p = this.pos;
+    const end = this.end;
+    let lo = 0;
+    let hi = 0;
+    let i = 0;
+    for (;;) {
+      if (p >= end) throw new ProtoError("truncated varint");
+      const c = b[p++];
+      if (i < 4) lo |= (c & 0x7f) << (i * 7);
+      else if (i === 4) {
+        lo |= (c & 0x0f) << 28;
+        hi |= (c & 0x7f) >> 4;
+      } else if (i < 10) hi |= (c & 0x7f) << (i * 7 - 32);
+      else throw new ProtoError("varint longer than 10 bytes");
+      i++;
+      if (c < 0x80) break;
+    }
+    this.pos = p;
+    lo >>>= 0;
+    if (hi === 0) return lo;
+    const v = (hi | 0) * TWO32 + lo;
+    return v > -9007199254740992 && v < 9007199254740992 ? v : NaN;
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.end) throw new ProtoError("truncated fixed64");
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  // Start and end of a length-delimited field's payload; advances past it.
+  bytesRange(): number {
+    const n = this.uint32();
+    const start = this.pos;
+    if (n > this.end - start) throw new ProtoError(`length ${n} at byte ${start} runs past the end of its message`);
+    this.pos = start + n;
+    return start;
+  }
+
+  string(): string {
+    const start = this.bytesRange();
+    return decodeString(this.buf, start, this.pos);
+  }
+
+  skip(wireType: number): void {
+    switch (wireType) {
+      case 0:
+        this.uint32();
+        return;
+      case 1:
+        if (this.pos + 8 > this.end) throw new ProtoError("truncated fixed64");
+        this.pos += 8;
+        return;
+      case 2:
+        this.bytesRange();
+        return;
+      case 5:
+        if (this.pos + 4 > this.end) throw new ProtoError("truncated fixed32");
+        this.pos += 4;
+        return;
+      default:
+        throw new ProtoError(`unsupported wire type ${wireType} at byte ${this.pos}`);
+    }
+  }
+
+  expect(wireType: number, got: number, field: string): void {
+    if (wireType !== got) throw new ProtoError(`field ${field} has wire type ${got}, want ${wireType}`);
+  }
+}
+
+export class Utf8Error extends ProtoError {}
+
+// Label names and values are mostly short ASCII: build those directly, which is several times
+// faster than TextDecoder for a handful of bytes; anything else goes through the strict
+// decoder so invalid UTF-8 is rejected.
+export function decodeString(b: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n === 0) return "";
+  if (n <= 32) {
+    let s = "";
+    for (let i = start; i < end; i++) {
+      const c = b[i];
+      if (c >= 0x80) return decodeUtf8(b, start, end);
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decodeUtf8(b, start, end);
+}
+
+function decodeUtf8(b: Uint8Array, start: number, end: number): string {
+  try {
+    return utf8.decode(b.subarray(start, end));
+  } catch {
+    throw new Utf8Error(`invalid UTF-8 in string at byte ${start}`);
+  }
+}

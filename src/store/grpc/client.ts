@@ -1,0 +1,136 @@
+// A StoreAPI endpoint reached over gRPC (h2c), implementing StoreClient so the proxy and the
+// querier treat local and remote stores alike. Offers "snappy" (framed) compression when asked,
+// accepts snappy/gzip answers, raises message limits to Thanos's, passes the caller's AbortSignal
+// and per-call timeout as the gRPC deadline, and turns gRPC statuses into StoreErrors.
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { Info, InfoResponseSchema, StoreInfoSchema, type InfoResponse } from "../../gen/thanos/info/rpc_pb.ts";
+import {
+  SeriesResponseSchema,
+  Store,
+  StoreType,
+  WriteableStore,
+  type LabelNamesRequest,
+  type LabelNamesResponse,
+  type LabelValuesRequest,
+  type LabelValuesResponse,
+  type SeriesRequest,
+  type SeriesResponse,
+  type WriteRequest,
+} from "../../gen/thanos/store/rpc_pb.ts";
+import { ZLabelSetSchema } from "../../gen/thanos/store/types_pb.ts";
+import { StoreError } from "../errors.ts";
+import type { StoreCallOptions, StoreClient } from "../types.ts";
+import { fromConnectError } from "./codes.ts";
+import { acceptedCompressions, compressionByName, type CompressionName, MAX_MESSAGE_BYTES } from "./compression.ts";
+
+export interface StoreClientOptions {
+  // host:port (h2c), or a full http:// base URL.
+  address: string;
+  // Request compression; responses in snappy/gzip are always accepted. Default "none" as Thanos.
+  compression?: CompressionName;
+  // Deadline applied to every call that has none of its own.
+  timeoutMs?: number;
+  // Name in warnings and errors (default: the address).
+  name?: string;
+}
+
+export interface GrpcStoreClient extends StoreClient {
+  remoteWrite(req: WriteRequest, opts?: StoreCallOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+const STORE_TYPE_NAMES: Record<number, string> = {
+  [StoreType.QUERY]: "query",
+  [StoreType.RULE]: "rule",
+  [StoreType.SIDECAR]: "sidecar",
+  [StoreType.STORE]: "store",
+  [StoreType.RECEIVE]: "receive",
+  [StoreType.DEBUG]: "debug",
+};
+
+export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
+  const baseUrl = /^https?:\/\//.test(opts.address) ? opts.address : `http://${opts.address}`;
+  const name = opts.name ?? opts.address;
+  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
+  const transport = createGrpcTransport({
+    baseUrl,
+    sessionManager,
+    acceptCompression: acceptedCompressions,
+    sendCompression: compressionByName(opts.compression),
+    compressMinBytes: 1024,
+    readMaxBytes: MAX_MESSAGE_BYTES,
+    writeMaxBytes: MAX_MESSAGE_BYTES,
+    defaultTimeoutMs: opts.timeoutMs,
+  });
+  const store: Client<typeof Store> = createClient(Store, transport);
+  const info: Client<typeof Info> = createClient(Info, transport);
+  const writeable: Client<typeof WriteableStore> = createClient(WriteableStore, transport);
+  const callOpts = (o?: StoreCallOptions) => ({ signal: o?.signal, timeoutMs: o?.timeoutMs });
+  const wrap = async <T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw callError(e, name, signal);
+    }
+  };
+
+  return {
+    name,
+    async info(o) {
+      try {
+        return await info.info({}, callOpts(o));
+      } catch (e) {
+        // Thanos before v0.37 (and other old StoreAPI servers) only have thanos.Store/Info.
+        if (ConnectError.from(e).code !== Code.Unimplemented) throw callError(e, name, o?.signal);
+      }
+      const legacy = await wrap(() => store.info({}, callOpts(o)), o?.signal);
+      return create(InfoResponseSchema, {
+        labelSets: legacy.labelSets.map((s) => create(ZLabelSetSchema, { labels: s.labels })),
+        ComponentType: STORE_TYPE_NAMES[legacy.storeType] ?? "",
+        store: create(StoreInfoSchema, { minTime: legacy.minTime, maxTime: legacy.maxTime }),
+      }) as InfoResponse;
+    },
+    series(req: SeriesRequest, o?: StoreCallOptions): AsyncIterable<SeriesResponse> {
+      return unbatch(() => store.series(req, callOpts(o)), name, o?.signal);
+    },
+    labelNames(req: LabelNamesRequest, o?: StoreCallOptions): Promise<LabelNamesResponse> {
+      return wrap(() => store.labelNames(req, callOpts(o)), o?.signal);
+    },
+    labelValues(req: LabelValuesRequest, o?: StoreCallOptions): Promise<LabelValuesResponse> {
+      return wrap(() => store.labelValues(req, callOpts(o)), o?.signal);
+    },
+    async remoteWrite(req, o) {
+      await wrap(() => writeable.remoteWrite(req, callOpts(o)), o?.signal);
+    },
+    async close() {
+      sessionManager.abort();
+    },
+  };
+}
+
+// Yields one Series per response whether or not the server batched them (field 4).
+async function* unbatch(call: () => AsyncIterable<SeriesResponse>, name: string, signal?: AbortSignal): AsyncGenerator<SeriesResponse> {
+  try {
+    for await (const r of call()) {
+      if (r.result.case === "batch") {
+        for (const s of r.result.value.series) yield create(SeriesResponseSchema, { result: { case: "series", value: s } });
+      } else {
+        yield r;
+      }
+    }
+  } catch (e) {
+    throw callError(e, name, signal);
+  }
+}
+
+// A caller's AbortSignal.timeout() shows up as a client-side cancel; report it as the deadline
+// it really was.
+function callError(e: unknown, name: string, signal: AbortSignal | undefined) {
+  const err = fromConnectError(e, name);
+  if (err.code === "Canceled" && (signal?.reason as Error | undefined)?.name === "TimeoutError") {
+    return new StoreError("DeadlineExceeded", err.message, { cause: e });
+  }
+  return err;
+}

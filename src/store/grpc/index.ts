@@ -1,0 +1,26 @@
+export { createStoreClient, type GrpcStoreClient, type StoreClientOptions } from "./client.ts";
+export { acceptedCompressions, compressionByName, compressionSnappy, MAX_MESSAGE_BYTES, type CompressionName } from "./compression.ts";
+export { fromConnectError, toConnectError } from "./codes.ts";
+export { listenGrpc, type GrpcServer } from "./listen.ts";
+export {
+  grpcHandlerOptions,
+  registerStoreServices,
+  type StoreServicesOptions,
+  type WriteableStoreServer,
+} from "./server.ts";
+
+import type { Registry } from "../../observability/index.ts";
+import type { StoreServer } from "../types.ts";
+import { listenGrpc, type GrpcServer } from "./listen.ts";
+import { registerStoreServices, type WriteableStoreServer } from "./server.ts";
+
+// The common case: serve one StoreServer (plus optional WriteableStore) on `address` (host:port;
+// port 0 picks a free one).
+export function serveStoreGrpc(opts: {
+  address: string;
+  store: StoreServer;
+  writeable?: WriteableStoreServer;
+  registry?: Registry;
+}): Promise<GrpcServer> {
+  return listenGrpc(opts.address, (router) => registerStoreServices(router, opts));
+}

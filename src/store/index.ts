@@ -1,0 +1,5 @@
+// StoreAPI: the interface every store implements, errors, matcher conversion, and (in
+// subfolders) the gRPC server/client, the proxy (fan-out) store and an in-memory store.
+export * from "./types.ts";
+export * from "./errors.ts";
+export { externalLabelsMatch, matchersFromProto, matchersToProto } from "./matchers.ts";

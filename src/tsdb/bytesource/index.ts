@@ -1,0 +1,2 @@
+export { type ByteSource, ByteSourceRangeError, MemoryByteSource, CountingByteSource, checkRange } from "./bytesource.ts";
+export { FileByteSource } from "./file.ts";

@@ -1,0 +1,2 @@
+export { dumpBlocks, formatSampleLines, type DumpOptions } from "./dump.ts";
+export { mergeSeriesStreams } from "./merge.ts";

@@ -1,0 +1,1 @@
+export { BufferedFileWriter } from "./buffered-writer.ts";

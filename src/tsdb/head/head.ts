@@ -1,0 +1,227 @@
+// The in-memory head block: every series seen recently, its samples in XOR chunks, an index
+// to select series by matchers. It knows nothing about files: the WAL and block cutting live in
+// db.ts, which calls into the head in the same order it writes the WAL.
+import { compareLabels, labelsKey, type Labels, type Matcher } from "../../labels/index.ts";
+import { xorDecode } from "../../kernels/xor-ref.ts";
+import { Postings } from "./postings.ts";
+import {
+  APPEND_DUPLICATE_IGNORED,
+  APPEND_DUPLICATE_TS,
+  APPEND_OK,
+  APPEND_OUT_OF_ORDER,
+  DEFAULT_CHUNK_RANGE,
+  MemSeries,
+  SAMPLES_PER_CHUNK,
+  type HeadChunk,
+} from "./series.ts";
+
+export const APPEND_TOO_OLD = 4; // before the head's minimum valid time (ErrOutOfBounds)
+export type HeadAppendCode = 0 | 1 | 2 | 3 | 4;
+export { APPEND_OK, APPEND_DUPLICATE_IGNORED, APPEND_OUT_OF_ORDER, APPEND_DUPLICATE_TS };
+
+export interface HeadOptions {
+  chunkRange?: number; // ms; block length of the TSDB (2h)
+  samplesPerChunk?: number; // 120, as Prometheus
+}
+
+export interface HeadSeries {
+  ref: number;
+  labels: Labels;
+  chunks: HeadChunk[];
+}
+
+export interface SeriesSamples {
+  labels: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+export class Head {
+  readonly chunkRange: number;
+  readonly samplesPerChunk: number;
+  private readonly byKey = new Map<string, MemSeries>();
+  private readonly byRef = new Map<number, MemSeries>();
+  private readonly postings = new Postings();
+  private nextRef = 1;
+  minTime = Infinity; // oldest sample held
+  maxTime = -Infinity; // newest sample held
+  // Samples older than this are refused: everything before it is in persisted blocks.
+  minValidTime = -Infinity;
+  numSamples = 0;
+
+  constructor(opts: HeadOptions = {}) {
+    this.chunkRange = opts.chunkRange ?? DEFAULT_CHUNK_RANGE;
+    this.samplesPerChunk = opts.samplesPerChunk ?? SAMPLES_PER_CHUNK;
+  }
+
+  get numSeries(): number {
+    return this.byKey.size;
+  }
+
+  // Prometheus's appender lower bound: no older than the persisted blocks, nor more than half
+  // a chunk range behind the newest sample (so a late sample cannot land in a block already cut).
+  appendMinValidTime(): number {
+    if (this.maxTime === -Infinity) return this.minValidTime;
+    return Math.max(this.minValidTime, this.maxTime - this.chunkRange / 2);
+  }
+
+  // Series for `labels` (sorted, validated by the caller); `key` is labelsKey(labels).
+  getOrCreate(labels: Labels, key = labelsKey(labels)): { series: MemSeries; created: boolean } {
+    const s = this.byKey.get(key);
+    if (s) return { series: s, created: false };
+    return { series: this.insert(this.nextRef++, labels, key), created: true };
+  }
+
+  getByKey(key: string): MemSeries | undefined {
+    return this.byKey.get(key);
+  }
+
+  getByRef(ref: number): MemSeries | undefined {
+    return this.byRef.get(ref);
+  }
+
+  // WAL replay: recreates a series under the ref the WAL recorded. A label set seen again
+  // under a new ref (possible after a crash between series records) maps to the first one.
+  restoreSeries(ref: number, labels: Labels): MemSeries {
+    const key = labelsKey(labels);
+    const existing = this.byKey.get(key);
+    if (existing) {
+      if (existing.ref !== ref) this.byRef.set(ref, existing);
+      return existing;
+    }
+    if (ref >= this.nextRef) this.nextRef = ref + 1;
+    return this.insert(ref, labels, key);
+  }
+
+  private insert(ref: number, labels: Labels, key: string): MemSeries {
+    const s = new MemSeries(ref, labels, key);
+    this.byKey.set(key, s);
+    this.byRef.set(ref, s);
+    this.postings.add(ref, labels);
+    return s;
+  }
+
+  // Appends one sample under the Prometheus rules; `minValid` is appendMinValidTime() taken
+  // once per batch, as Prometheus's appender does.
+  append(s: MemSeries, t: number, v: number, minValid: number): HeadAppendCode {
+    if (t < minValid) return APPEND_TOO_OLD;
+    const code = s.appendable(t, v);
+    if (code !== APPEND_OK) return code;
+    s.append(t, v, this.chunkRange, this.samplesPerChunk);
+    if (t < this.minTime) this.minTime = t;
+    if (t > this.maxTime) this.maxTime = t;
+    this.numSamples++;
+    return APPEND_OK;
+  }
+
+  deleteRange(ref: number, mint: number, maxt: number): void {
+    this.byRef.get(ref)?.addTombstone(mint, maxt);
+  }
+
+  // Series matching all matchers with data in [mint, maxt] (inclusive), sorted by labels.
+  select(matchers: readonly Matcher[], mint: number, maxt: number): HeadSeries[] {
+    const out: HeadSeries[] = [];
+    for (const s of this.candidates(matchers)) {
+      if (!matchesSeries(matchers, s)) continue;
+      const chunks = s.chunksIn(Math.max(mint, this.minValidTime), maxt);
+      if (chunks.length === 0) continue;
+      out.push({ ref: s.ref, labels: s.labels, chunks });
+    }
+    out.sort((a, b) => compareLabels(a.labels, b.labels));
+    return out;
+  }
+
+  // select() decoded into samples within [mint, maxt], tombstoned samples removed.
+  selectSamples(matchers: readonly Matcher[], mint: number, maxt: number): SeriesSamples[] {
+    const out: SeriesSamples[] = [];
+    for (const hs of this.select(matchers, mint, maxt)) {
+      const s = this.byRef.get(hs.ref)!;
+      const ts: number[] = [];
+      const vs: number[] = [];
+      for (const c of hs.chunks) {
+        const d = xorDecode(c.data);
+        for (let i = 0; i < d.ts.length; i++) {
+          const t = d.ts[i];
+          if (t < mint || t > maxt || t < this.minValidTime || s.isDeleted(t)) continue;
+          ts.push(t);
+          vs.push(d.vs[i]);
+        }
+      }
+      if (ts.length) out.push({ labels: hs.labels, ts: Float64Array.from(ts), vs: Float64Array.from(vs) });
+    }
+    return out;
+  }
+
+  labelNames(): string[] {
+    return this.postings.labelNames();
+  }
+
+  labelValues(name: string): string[] {
+    return this.postings.labelValues(name);
+  }
+
+  // Every series with its chunks within [mint, maxt) — the content of a block cut there.
+  *seriesForBlock(mint: number, maxt: number): Generator<{ series: MemSeries; chunks: HeadChunk[] }> {
+    for (const s of this.byKey.values()) {
+      const chunks = s.chunksIn(mint, maxt - 1).filter((c) => c.mint >= mint && c.maxt < maxt);
+      if (chunks.length) yield { series: s, chunks };
+    }
+  }
+
+  // Forgets everything before `mint` (persisted in a block by then): chunks ending before it,
+  // then series left without data. Returns the refs of removed series.
+  truncate(mint: number): number[] {
+    this.minValidTime = Math.max(this.minValidTime, mint);
+    const removed: number[] = [];
+    let minTime = Infinity;
+    for (const s of this.byKey.values()) {
+      s.truncateBefore(mint);
+      if (!s.hasData) {
+        removed.push(s.ref);
+        this.byKey.delete(s.key);
+        this.postings.delete(s.ref, s.labels);
+      } else if (s.minTime < minTime) minTime = s.minTime;
+    }
+    const gone = new Set(removed);
+    for (const [ref, s] of this.byRef) if (gone.has(s.ref)) this.byRef.delete(ref);
+    this.minTime = minTime;
+    return removed;
+  }
+
+  *allSeries(): IterableIterator<MemSeries> {
+    yield* this.byKey.values();
+  }
+
+  private candidates(matchers: readonly Matcher[]): Iterable<MemSeries> {
+    let best: Set<number> | undefined;
+    for (const m of matchers) {
+      if (m.type !== "=" || m.value === "") continue;
+      const p = this.postings.get(m.name, m.value);
+      if (!p) return [];
+      if (!best || p.size < best.size) best = p;
+    }
+    if (!best) return this.byKey.values();
+    const refs = best;
+    const byRef = this.byRef;
+    return (function* () {
+      for (const r of refs) {
+        const s = byRef.get(r);
+        if (s) yield s;
+      }
+    })();
+  }
+}
+
+function matchesSeries(matchers: readonly Matcher[], s: MemSeries): boolean {
+  for (const m of matchers) {
+    let v = "";
+    for (const l of s.labels) {
+      if (l.name === m.name) {
+        v = l.value;
+        break;
+      }
+    }
+    if (!m.matches(v)) return false;
+  }
+  return true;
+}

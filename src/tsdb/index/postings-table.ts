@@ -1,0 +1,184 @@
+// The postings offset table, read through range reads. At open the table is streamed once (CRC
+// verified) and, per label name, every 32nd entry plus the last is kept (value, file offset of
+// the entry, offset of its postings list), as Prometheus's reader does. A value lookup then
+// reads only the table slice between two samples; a label's values are one read of its slice.
+import type { ByteSource } from "../bytesource/index.ts";
+import { Decbuf, DecodeError, readBE32 } from "../encoding/index.ts";
+import { CorruptionError, type CorruptionWhere } from "../errors.ts";
+import { compareStrings } from "../../labels/index.ts";
+import { SAMPLING } from "./format.ts";
+import { SectionStream } from "./section-stream.ts";
+
+interface NameSamples {
+  values: string[];
+  entryOffs: number[]; // file offset of each sampled entry in the table
+  postingsOffs: number[]; // offset of each sampled entry's postings list
+  count: number; // number of values of this name
+  tableEnd: number; // file offset after the name's last entry
+  postingsEnd: number; // end of the name's last postings list (start of the next name's first)
+}
+
+// A label value with the byte range of its postings list (end includes any padding).
+export interface PostingsRange {
+  value: string;
+  start: number;
+  end: number;
+}
+
+export class PostingsTable {
+  private readonly names = new Map<string, NameSamples>();
+  private sortedNames: string[] = [];
+
+  private constructor(
+    private readonly src: ByteSource,
+    private readonly where: CorruptionWhere,
+  ) {}
+
+  // `postingsEnd`: where the postings section ends (the next section's start).
+  static async open(src: ByteSource, off: number, postingsEnd: number, where: CorruptionWhere): Promise<PostingsTable> {
+    const t = new PostingsTable(src, where);
+    const bad = (m: string) => new CorruptionError(where, `postings offset table at ${off}: ${m}`);
+    if (off + 12 > src.size) throw bad("beyond end of file");
+    const h = await src.read(off, 8);
+    const len = readBE32(h, 0);
+    const count = readBE32(h, 4);
+    if (len < 4 || off + 4 + len + 4 > src.size) throw bad(`length ${len} runs past the end of the file`);
+    const stream = new SectionStream(src, off + 4, off + 4 + len);
+    let cur: NameSamples | null = null;
+    let curName = "";
+    let last = { value: "", entryOff: 0, postingsOff: 0 };
+    let lastSampled = true;
+    const finishName = (nextEntryOff: number, nextPostingsOff: number) => {
+      if (!cur) return;
+      if (!lastSampled) {
+        cur.values.push(last.value);
+        cur.entryOffs.push(last.entryOff);
+        cur.postingsOffs.push(last.postingsOff);
+      }
+      cur.tableEnd = nextEntryOff;
+      cur.postingsEnd = nextPostingsOff;
+    };
+    try {
+      await stream.bytes(4);
+      let prevPostings = -1;
+      for (let i = 0; i < count; i++) {
+        const entryOff = stream.offset;
+        const n = await stream.byte();
+        if (n !== 2) throw bad(`entry ${i} has ${n} keys, want 2`);
+        const name = await stream.uvarintStr();
+        const value = await stream.uvarintStr();
+        const postingsOff = await stream.uvarint();
+        if (postingsOff <= prevPostings) throw bad(`entry ${i} (${name}=${JSON.stringify(value)}): postings offset ${postingsOff} not increasing`);
+        prevPostings = postingsOff;
+        if (!cur || name !== curName) {
+          if (cur && compareStrings(name, curName) < 0) throw bad(`label name ${JSON.stringify(name)} out of order`);
+          finishName(entryOff, postingsOff);
+          if (t.names.has(name)) throw bad(`label name ${JSON.stringify(name)} appears twice`);
+          cur = { values: [], entryOffs: [], postingsOffs: [], count: 0, tableEnd: 0, postingsEnd: 0 };
+          curName = name;
+          t.names.set(name, cur);
+          t.sortedNames.push(name);
+        } else if (compareStrings(value, last.value) <= 0) {
+          throw bad(`value ${JSON.stringify(value)} of ${name} out of order`);
+        }
+        if (cur.count % SAMPLING === 0) {
+          cur.values.push(value);
+          cur.entryOffs.push(entryOff);
+          cur.postingsOffs.push(postingsOff);
+          lastSampled = true;
+        } else {
+          lastSampled = false;
+        }
+        last = { value, entryOff, postingsOff };
+        cur.count++;
+      }
+      if (stream.remaining !== 0) throw bad(`${stream.remaining} unexpected bytes after ${count} entries`);
+      if (prevPostings >= postingsEnd) throw bad(`postings offset ${prevPostings} beyond the postings section end ${postingsEnd}`);
+      finishName(stream.offset, postingsEnd);
+      await stream.drain();
+    } catch (e) {
+      if (e instanceof DecodeError) throw bad(e.message);
+      throw e;
+    }
+    const crc = readBE32(await src.read(off + 4 + len, 4), 0);
+    if (crc !== stream.crc.digest()) throw bad(`checksum mismatch (stored ${crc.toString(16)}, computed ${stream.crc.digest().toString(16)})`);
+    return t;
+  }
+
+  // Label names in order, including "" (the all-postings key).
+  labelNames(): readonly string[] {
+    return this.sortedNames;
+  }
+
+  valueCount(name: string): number {
+    return this.names.get(name)?.count ?? 0;
+  }
+
+  // Entries of the table between file offsets [s, e) decoded, with their postings ranges.
+  private async decodeSlice(name: string, s: number, e: number, postingsEnd: number): Promise<PostingsRange[]> {
+    const b = await this.src.read(s, e - s);
+    const d = new Decbuf(b);
+    const out: PostingsRange[] = [];
+    try {
+      while (d.remaining > 0) {
+        if (d.byte() !== 2) throw new DecodeError("entry key count is not 2");
+        const n = d.uvarintStr();
+        const v = d.uvarintStr();
+        const off = d.uvarint();
+        if (n !== name) throw new DecodeError(`entry for ${JSON.stringify(n)} inside ${JSON.stringify(name)}'s slice`);
+        if (out.length > 0) out[out.length - 1].end = off;
+        out.push({ value: v, start: off, end: postingsEnd });
+      }
+    } catch (err) {
+      throw new CorruptionError(this.where, `postings offset table slice [${s}, ${e}) for ${name}: ${(err as Error).message}`);
+    }
+    return out;
+  }
+
+  // All values of a label name with their postings ranges (one range read).
+  async values(name: string): Promise<PostingsRange[]> {
+    const ns = this.names.get(name);
+    if (!ns) return [];
+    return this.decodeSlice(name, ns.entryOffs[0], ns.tableEnd, ns.postingsEnd);
+  }
+
+  // Postings ranges for some values of one name; reads only the table slices that can hold them.
+  async find(name: string, values: readonly string[]): Promise<PostingsRange[]> {
+    const ns = this.names.get(name);
+    if (!ns || values.length === 0) return [];
+    const want = [...new Set(values)].sort(compareStrings);
+    // Group wanted values by the sample slot that covers them.
+    const slots = new Map<number, string[]>();
+    for (const v of want) {
+      const k = upperBound(ns.values, v) - 1;
+      if (k < 0) continue; // before the first value
+      let l = slots.get(k);
+      if (!l) slots.set(k, (l = []));
+      l.push(v);
+    }
+    const out: PostingsRange[] = [];
+    await Promise.all(
+      [...slots].map(async ([k, vs]) => {
+        const s = ns.entryOffs[k];
+        const e = k + 1 < ns.entryOffs.length ? ns.entryOffs[k + 1] : ns.tableEnd;
+        const pend = k + 1 < ns.postingsOffs.length ? ns.postingsOffs[k + 1] : ns.postingsEnd;
+        const slice = await this.decodeSlice(name, s, e, pend);
+        const set = new Set(vs);
+        for (const r of slice) if (set.has(r.value)) out.push(r);
+      }),
+    );
+    return out.sort((a, b) => a.start - b.start);
+  }
+}
+
+// First index whose value is > v.
+function upperBound(a: readonly string[], v: string): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (compareStrings(a[m], v) <= 0) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}

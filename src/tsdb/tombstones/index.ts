@@ -1,0 +1,12 @@
+export {
+  TOMBSTONES_MAGIC,
+  addInterval,
+  decodeTombstones,
+  encodeTombstones,
+  isDeleted,
+  tombstoneCount,
+  tombstoneEntries,
+  type Interval,
+  type Tombstone,
+  type TombstoneMap,
+} from "./tombstones.ts";

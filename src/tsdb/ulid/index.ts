@@ -1,0 +1,1 @@
+export { ulid, ulidTime, isUlid, UlidError } from "./ulid.ts";

@@ -1,0 +1,137 @@
+// Prometheus WAL record encodings (tsdb/record): the first byte is the record type, the rest
+// is type specific. Only the record types Aeon writes are encoded; the decoders report other
+// types by number so replay can skip them (exemplars, metadata, histograms) instead of failing.
+import type { Label } from "../../labels/index.ts";
+import { ByteReader, ByteWriter, DecodeError } from "./buf.ts";
+
+export const RECORD_SERIES = 1;
+export const RECORD_SAMPLES = 2;
+export const RECORD_TOMBSTONES = 3;
+
+export interface RefSeries {
+  ref: number;
+  labels: Label[];
+}
+
+// Struct of arrays so the ingest path never allocates an object per sample.
+export interface SampleBatch {
+  n: number;
+  refs: Float64Array;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+export interface Tombstone {
+  ref: number;
+  mint: number;
+  maxt: number;
+}
+
+export function newSampleBatch(capacity = 256): SampleBatch {
+  return { n: 0, refs: new Float64Array(capacity), ts: new Float64Array(capacity), vs: new Float64Array(capacity) };
+}
+
+export function pushSample(b: SampleBatch, ref: number, t: number, v: number): void {
+  if (b.n === b.refs.length) {
+    const cap = b.n * 2 || 16;
+    const grow = (a: Float64Array) => {
+      const x = new Float64Array(cap);
+      x.set(a);
+      return x;
+    };
+    b.refs = grow(b.refs);
+    b.ts = grow(b.ts);
+    b.vs = grow(b.vs);
+  }
+  b.refs[b.n] = ref;
+  b.ts[b.n] = t;
+  b.vs[b.n] = v;
+  b.n++;
+}
+
+export function recordType(rec: Uint8Array): number {
+  return rec.length === 0 ? 0 : rec[0];
+}
+
+// Series: {ref 8B BE, uvarint #labels, (uvarint-len name, uvarint-len value)*}*.
+export function encodeSeries(series: readonly RefSeries[], w = new ByteWriter()): Uint8Array {
+  w.reset();
+  w.byte(RECORD_SERIES);
+  for (const s of series) {
+    w.be64(s.ref);
+    w.uvarint(s.labels.length);
+    for (const l of s.labels) {
+      w.str(l.name);
+      w.str(l.value);
+    }
+  }
+  return w.finish();
+}
+
+export function decodeSeries(rec: Uint8Array): RefSeries[] {
+  const r = new ByteReader(rec, 1);
+  if (rec[0] !== RECORD_SERIES) throw new DecodeError(`not a series record (type ${rec[0]})`);
+  const out: RefSeries[] = [];
+  while (r.remaining > 0) {
+    const ref = r.be64u();
+    const n = r.uvarint();
+    const labels: Label[] = new Array(n);
+    for (let i = 0; i < n; i++) labels[i] = { name: r.str(), value: r.str() };
+    out.push({ ref, labels });
+  }
+  return out;
+}
+
+// Samples: first ref 8B BE, first timestamp 8B BE, then per sample (the first included)
+// varint(ref - firstRef), varint(t - firstT), value as 8B BE float bits.
+export function encodeSamples(b: SampleBatch, from = 0, to = b.n, w = new ByteWriter()): Uint8Array {
+  w.reset();
+  w.byte(RECORD_SAMPLES);
+  if (to <= from) return w.finish();
+  const ref0 = b.refs[from];
+  const t0 = b.ts[from];
+  w.ensure(16 + (to - from) * 28);
+  w.be64(ref0);
+  w.be64(t0);
+  for (let i = from; i < to; i++) {
+    w.varint(b.refs[i] - ref0);
+    w.varint(b.ts[i] - t0);
+    w.f64(b.vs[i]);
+  }
+  return w.finish();
+}
+
+export function decodeSamples(rec: Uint8Array, into: SampleBatch = newSampleBatch()): SampleBatch {
+  if (rec[0] !== RECORD_SAMPLES) throw new DecodeError(`not a samples record (type ${rec[0]})`);
+  into.n = 0;
+  const r = new ByteReader(rec, 1);
+  if (r.remaining === 0) return into;
+  const ref0 = r.be64u();
+  const t0 = r.be64();
+  while (r.remaining > 0) {
+    const ref = ref0 + r.varint();
+    const t = t0 + r.varint();
+    pushSample(into, ref, t, r.f64());
+  }
+  return into;
+}
+
+// Tombstones: {ref 8B BE, varint mint, varint maxt}*.
+export function encodeTombstones(stones: readonly Tombstone[], w = new ByteWriter()): Uint8Array {
+  w.reset();
+  w.byte(RECORD_TOMBSTONES);
+  for (const s of stones) {
+    w.be64(s.ref);
+    w.varint(s.mint);
+    w.varint(s.maxt);
+  }
+  return w.finish();
+}
+
+export function decodeTombstones(rec: Uint8Array): Tombstone[] {
+  if (rec[0] !== RECORD_TOMBSTONES) throw new DecodeError(`not a tombstones record (type ${rec[0]})`);
+  const r = new ByteReader(rec, 1);
+  const out: Tombstone[] = [];
+  while (r.remaining > 0) out.push({ ref: r.be64u(), mint: r.varint(), maxt: r.varint() });
+  return out;
+}
