@@ -69,7 +69,9 @@ export async function formValues(req: Request): Promise<URLSearchParams> {
     if (ct.includes("multipart/form-data")) {
       const fd = await req.formData();
       const merged = new URLSearchParams();
-      for (const [k, v] of fd) if (typeof v === "string") merged.append(k, v);
+      fd.forEach((v, k) => {
+        if (typeof v === "string") merged.append(k, v);
+      });
       for (const [k, v] of params) merged.append(k, v);
       return merged;
     }

@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import type { Matcher } from "../labels/matcher.ts";
 import { isValidLabelName } from "../labels/labels.ts";
-import { PromQLError } from "../promql/api.ts";
+import { defaultFeatures, PromQLError, type FeatureFlags } from "../promql/api.ts";
 import type { ApiBackend, ReadOptions } from "./backend.ts";
 import { ApiError, errMessage, errorResponse, invalidParam, successResponse } from "./envelope.ts";
 import { labelsJson, resultJson } from "./json.ts";
@@ -109,12 +109,12 @@ function requestSignal(c: Context, form: URLSearchParams): AbortSignal {
   return AbortSignal.any(signals);
 }
 
-function matchersParam(form: URLSearchParams, required: boolean): Matcher[][] {
+function matchersParam(form: URLSearchParams, required: boolean, features: FeatureFlags): Matcher[][] {
   const raw = form.getAll("match[]");
   if (raw.length === 0 && required) throw new ApiError("bad_data", "no match[] parameter provided");
   return raw.map((s) => {
     try {
-      return parseSelector(s);
+      return parseSelector(s, features);
     } catch (e) {
       throw invalidParam("match[]", e);
     }
@@ -128,7 +128,7 @@ function statsJson(r: { stats: { totalQueryableSamples: number; peakSamples: num
   });
 }
 
-export function apiV1(backend: ApiBackend): Hono {
+export function apiV1(backend: ApiBackend, features: FeatureFlags = defaultFeatures): Hono {
   const app = new Hono();
 
   const query: Handler = async (form, c) => {
@@ -138,7 +138,7 @@ export function apiV1(backend: ApiBackend): Hono {
     const q = form.get("query") ?? "";
     let expr;
     try {
-      expr = parseQuery(q);
+      expr = parseQuery(q, features);
     } catch (e) {
       throw invalidParam("query", e);
     }
@@ -176,7 +176,7 @@ export function apiV1(backend: ApiBackend): Hono {
     const opts = readOptions(form, backend, signal);
     let expr;
     try {
-      expr = parseQuery(form.get("query") ?? "");
+      expr = parseQuery(form.get("query") ?? "", features);
     } catch (e) {
       throw invalidParam("query", e);
     }
@@ -187,7 +187,7 @@ export function apiV1(backend: ApiBackend): Hono {
   };
 
   const series: Handler = async (form, c) => {
-    const ms = matchersParam(form, true);
+    const ms = matchersParam(form, true, features);
     const start = timeParam(form, "start", MIN_TIME_MS);
     const end = timeParam(form, "end", MAX_TIME_MS);
     const limit = limitParam(form);
@@ -203,7 +203,7 @@ export function apiV1(backend: ApiBackend): Hono {
   };
 
   const labels: Handler = async (form, c) => {
-    const ms = matchersParam(form, false);
+    const ms = matchersParam(form, false, features);
     const start = timeParam(form, "start", MIN_TIME_MS);
     const end = timeParam(form, "end", MAX_TIME_MS);
     const limit = limitParam(form);
@@ -217,7 +217,7 @@ export function apiV1(backend: ApiBackend): Hono {
     // Prometheus 3 escapes UTF-8 names in the path as `U__` + underscore-escaped code points.
     if (name.startsWith("U__")) name = unescapeUtf8Name(name.slice(3));
     if (!isValidLabelName(name)) throw new ApiError("bad_data", `invalid label name: ${JSON.stringify(name)}`);
-    const ms = matchersParam(form, false);
+    const ms = matchersParam(form, false, features);
     const start = timeParam(form, "start", MIN_TIME_MS);
     const end = timeParam(form, "end", MAX_TIME_MS);
     const limit = limitParam(form);
@@ -237,7 +237,7 @@ export function apiV1(backend: ApiBackend): Hono {
   route("/labels", labels);
   route("/label/:name/values", labelValues, ["get"]);
   route("/query_exemplars", async (form) => {
-    matchersFromQuery(form);
+    matchersFromQuery(form, features);
     return successResponse("[]");
   });
   route("/metadata", async (form) => {
@@ -248,7 +248,7 @@ export function apiV1(backend: ApiBackend): Hono {
   route("/format_query", async (form) => {
     const q = form.get("query") ?? "";
     try {
-      return successResponse(JSON.stringify(formatQuery(q)));
+      return successResponse(JSON.stringify(formatQuery(q, features)));
     } catch (e) {
       throw invalidParam("query", e);
     }
@@ -256,7 +256,7 @@ export function apiV1(backend: ApiBackend): Hono {
   route("/parse_query", async (form) => {
     const q = form.get("query") ?? "";
     try {
-      return successResponse(JSON.stringify(parseTreeJson(q)));
+      return successResponse(JSON.stringify(parseTreeJson(q, features)));
     } catch (e) {
       throw invalidParam("query", e);
     }
@@ -291,11 +291,11 @@ export function apiV1(backend: ApiBackend): Hono {
   return app;
 }
 
-function matchersFromQuery(form: URLSearchParams): void {
+function matchersFromQuery(form: URLSearchParams, features: FeatureFlags): void {
   const q = form.get("query");
   if (q === null || q === "") return;
   try {
-    parseQuery(q);
+    parseQuery(q, features);
   } catch (e) {
     throw invalidParam("query", e);
   }

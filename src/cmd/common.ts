@@ -1,0 +1,107 @@
+// Flags and wiring every long-running component shares: logging, the HTTP server with
+// /metrics, /-/healthy and /-/ready, feature flags, and graceful shutdown.
+import { Hono } from "hono";
+import { allFeatures, defaultFeatures, type FeatureFlags } from "../promql/api.ts";
+import { createLogger, newComponentRegistry, observabilityApp, Readiness, type Logger, type LogLevel, type Registry } from "../observability/index.ts";
+import { listenHttp, onShutdown, type RunningServer } from "../runtime/index.ts";
+import { str, list, type FlagSpec, type ParsedFlags, FlagError } from "./flags.ts";
+
+export const logFlags: FlagSpec[] = [
+  { name: "log.level", help: "Only log messages with the given severity or above: debug, info, warn, error", default: "info" },
+  { name: "log.format", help: "Log format (logfmt only)", default: "logfmt" },
+];
+
+export const httpFlag = (dflt = "0.0.0.0:10902"): FlagSpec => ({ name: "http-address", help: "Listen host:port for HTTP endpoints", default: dflt });
+export const grpcFlag = (dflt = "0.0.0.0:10901"): FlagSpec => ({ name: "grpc-address", help: "Listen host:port for the gRPC StoreAPI", default: dflt });
+
+export const featureFlag: FlagSpec = {
+  name: "enable-feature",
+  type: "list",
+  help: "Experimental PromQL features, as Prometheus names them: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers, promql-delayed-name-removal, type-and-unit-labels, start-timestamps, or all",
+};
+
+export function featuresFrom(f: ParsedFlags): FeatureFlags {
+  const out: FeatureFlags = { ...defaultFeatures };
+  for (const raw of list(f, "enable-feature")) {
+    for (const name of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      switch (name) {
+        case "all":
+          Object.assign(out, allFeatures);
+          break;
+        case "promql-experimental-functions":
+          out.experimentalFunctions = true;
+          break;
+        case "promql-duration-expr":
+          out.durationExpressions = true;
+          break;
+        case "promql-extended-range-selectors":
+          out.extendedRangeSelectors = true;
+          break;
+        case "promql-binop-fill-modifiers":
+          out.binopFillModifiers = true;
+          break;
+        case "promql-delayed-name-removal":
+          out.delayedNameRemoval = true;
+          break;
+        case "type-and-unit-labels":
+          out.typeAndUnitLabels = true;
+          break;
+        case "start-timestamps":
+          out.startTimestamps = true;
+          break;
+        default:
+          throw new FlagError(`unknown feature ${JSON.stringify(name)} in --enable-feature`);
+      }
+    }
+  }
+  return out;
+}
+
+export function loggerFrom(f: ParsedFlags, component: string): Logger {
+  const level = str(f, "log.level") as LogLevel;
+  if (!["debug", "info", "warn", "error"].includes(level)) throw new FlagError(`--log.level must be one of debug, info, warn, error`);
+  return createLogger({ level }).with({ component });
+}
+
+// All flag values as strings, for /api/v1/status/flags.
+export function flagsRecord(f: ParsedFlags): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of f.values) out[k] = Array.isArray(v) ? v.join(",") : String(v);
+  return out;
+}
+
+export interface ComponentHttp {
+  app: Hono;
+  registry: Registry;
+  readiness: Readiness;
+}
+
+export function componentHttp(): ComponentHttp {
+  const registry = newComponentRegistry();
+  const readiness = new Readiness();
+  const app = new Hono();
+  app.route("/", observabilityApp({ registry, readiness }));
+  return { app, registry, readiness };
+}
+
+export async function serveHttp(address: string, app: Hono, log: Logger): Promise<RunningServer> {
+  const srv = await listenHttp(address, app.fetch);
+  log.info("listening for HTTP", { address: `${srv.host}:${srv.port}` });
+  return srv;
+}
+
+// Runs until SIGINT/SIGTERM, then closes everything in reverse order of start.
+export function untilShutdown(log: Logger, closers: (() => Promise<void> | void)[]): Promise<number> {
+  return new Promise<number>(() => {
+    onShutdown(async () => {
+      log.info("shutting down");
+      for (const c of [...closers].reverse()) {
+        try {
+          await c();
+        } catch (e) {
+          log.warn("error during shutdown", { err: e as Error });
+        }
+      }
+    });
+  });
+}
