@@ -99,9 +99,9 @@ export function seriesSamples(chunks: readonly AggrChunk[], opts: MergeOptions):
   let groups = 0;
   for (const g of groupOf) groups = Math.max(groups, g + 1);
   if (groups === 1) return trim(decodeGroup(sorted, opts.choice), opts.mint, opts.maxt);
+  // Deduplicate whole chunks and trim afterwards: which replica wins at a point must not depend
+  // on where a query's window happens to start (Thanos dedups the full chunk range too).
   const replicas: Samples[] = [];
-  for (let g = 0; g < groups; g++) {
-    replicas.push(trim(decodeGroup(sorted.filter((_, i) => groupOf[i] === g), opts.choice), opts.mint, opts.maxt));
-  }
-  return mergeDedup(opts.algorithm, replicas, opts.counter);
+  for (let g = 0; g < groups; g++) replicas.push(decodeGroup(sorted.filter((_, i) => groupOf[i] === g), opts.choice));
+  return trim(mergeDedup(opts.algorithm, replicas, opts.counter), opts.mint, opts.maxt);
 }
