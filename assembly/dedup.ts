@@ -53,12 +53,13 @@ function drain(ts: usize, vs: usize, from: i32, n: i32, outTs: usize, outVs: usi
   return out;
 }
 
-// Two inputs: the common Receive replication-factor-2 case, kept free of the k-scan.
-function chain2(desc: usize, outTs: usize, outVs: usize): i32 {
-  const aTs = descTs(desc, 0), aVs = descVs(desc, 0), na = descN(desc, 0);
-  const bTs = descTs(desc, 1), bVs = descVs(desc, 1), nb = descN(desc, 1);
-  let i = 0, j = 0, out = 0;
-  let lastT = -Infinity;
+// Two inputs from positions i and j on, after lastT: the common Receive replication-factor-2
+// case, and the end game of chain3. Kept free of the k-scan.
+function chainPair(
+  aTs: usize, aVs: usize, i: i32, na: i32,
+  bTs: usize, bVs: usize, j: i32, nb: i32,
+  outTs: usize, outVs: usize, out: i32, lastT: f64,
+): i32 {
   while (i < na && j < nb) {
     const ta = load<f64>(aTs + (<usize>i << 3));
     const tb = load<f64>(bTs + (<usize>j << 3));
@@ -87,35 +88,92 @@ function chain2(desc: usize, outTs: usize, outVs: usize): i32 {
   return drain(bTs, bVs, j, nb, outTs, outVs, out, lastT);
 }
 
-// k-way merge. `cursor` is scratch for k i32 positions.
-export function mergeChain(k: i32, desc: usize, outTs: usize, outVs: usize, cursor: usize): i32 {
+// Three inputs (Receive replication factor 3) with the heads in locals; once one input runs
+// out, the other two finish in chainPair.
+function chain3(desc: usize, outTs: usize, outVs: usize): i32 {
+  const aTs = descTs(desc, 0), aVs = descVs(desc, 0), na = descN(desc, 0);
+  const bTs = descTs(desc, 1), bVs = descVs(desc, 1), nb = descN(desc, 1);
+  const cTs = descTs(desc, 2), cVs = descVs(desc, 2), nc = descN(desc, 2);
+  let i = 0, j = 0, l = 0, out = 0;
+  let lastT = -Infinity;
+  while (i < na && j < nb && l < nc) {
+    const ta = load<f64>(aTs + (<usize>i << 3));
+    const tb = load<f64>(bTs + (<usize>j << 3));
+    const tc = load<f64>(cTs + (<usize>l << 3));
+    // The generic scan's rule: the first input with a strictly smaller head wins.
+    let t = ta;
+    let v: u64;
+    if (tb < t) t = tb;
+    if (tc < t) {
+      t = tc;
+      v = load<u64>(cVs + (<usize>l << 3));
+      l++;
+    } else if (!(tb < ta)) {
+      v = load<u64>(aVs + (<usize>i << 3));
+      i++;
+    } else {
+      v = load<u64>(bVs + (<usize>j << 3));
+      j++;
+    }
+    store<f64>(outTs + (<usize>out << 3), t);
+    store<u64>(outVs + (<usize>out << 3), v);
+    const keep = t > lastT;
+    out += <i32>keep;
+    lastT = select<f64>(t, lastT, keep);
+  }
+  if (i >= na) return chainPair(bTs, bVs, j, nb, cTs, cVs, l, nc, outTs, outVs, out, lastT);
+  if (j >= nb) return chainPair(aTs, aVs, i, na, cTs, cVs, l, nc, outTs, outVs, out, lastT);
+  return chainPair(aTs, aVs, i, na, bTs, bVs, j, nb, outTs, outVs, out, lastT);
+}
+
+// k-way merge. `scratch` holds 16 bytes per input: [cursor i32, live i32, head timestamp f64],
+// so each step scans k cached heads and reloads only the input it advanced.
+export function mergeChain(k: i32, desc: usize, outTs: usize, outVs: usize, scratch: usize): i32 {
   if (!validDesc(k, desc)) return DEDUP_ERR_ARGS;
-  if (k == 2) return chain2(desc, outTs, outVs);
-  for (let i = 0; i < k; i++) store<i32>(cursor + (<usize>i << 2), 0);
+  if (k == 2) return chainPair(descTs(desc, 0), descVs(desc, 0), 0, descN(desc, 0), descTs(desc, 1), descVs(desc, 1), 0, descN(desc, 1), outTs, outVs, 0, -Infinity);
+  if (k == 3) return chain3(desc, outTs, outVs);
+  let live = 0;
+  for (let i = 0; i < k; i++) {
+    const s = scratch + (<usize>i << 4);
+    const has = descN(desc, i) > 0;
+    store<i32>(s, 0);
+    store<i32>(s + 4, <i32>has);
+    if (has) {
+      store<f64>(s + 8, load<f64>(descTs(desc, i)));
+      live++;
+    }
+  }
   let out = 0;
   let lastT = -Infinity;
-  while (true) {
+  while (live > 0) {
     // A linear scan of the heads: k is the replica count (2-3 typically), where a heap loses.
     let best = -1;
     let bestT: f64 = 0;
     for (let i = 0; i < k; i++) {
-      const c = load<i32>(cursor + (<usize>i << 2));
-      if (c >= descN(desc, i)) continue;
-      const t = load<f64>(descTs(desc, i) + (<usize>c << 3));
+      const s = scratch + (<usize>i << 4);
+      if (!load<i32>(s + 4)) continue;
+      const t = load<f64>(s + 8);
       if (best < 0 || t < bestT) {
         best = i;
         bestT = t;
       }
     }
-    if (best < 0) break;
-    const c = load<i32>(cursor + (<usize>best << 2));
+    const s = scratch + (<usize>best << 4);
+    const c = load<i32>(s);
     if (bestT > lastT) {
       store<f64>(outTs + (<usize>out << 3), bestT);
       store<u64>(outVs + (<usize>out << 3), load<u64>(descVs(desc, best) + (<usize>c << 3)));
       out++;
       lastT = bestT;
     }
-    store<i32>(cursor + (<usize>best << 2), c + 1);
+    const next = c + 1;
+    store<i32>(s, next);
+    if (next < descN(desc, best)) {
+      store<f64>(s + 8, load<f64>(descTs(desc, best) + (<usize>next << 3)));
+    } else {
+      store<i32>(s + 4, 0);
+      live--;
+    }
   }
   return out;
 }
@@ -289,10 +347,10 @@ function nodeNext(j: i32): bool {
 }
 
 // Thanos's pairwise dedup for k replicas. `counter` != 0 selects the counter-aware variant
-// (Thanos uses it when the wrapping function is rate/increase/irate/resets). `state` is
-// scratch of k * 48 bytes. With one replica the series passes through unchanged, as in
-// Thanos (dedupSeriesSet.At returns a lone replica as is).
-export function dedupPenalty(k: i32, desc: usize, outTs: usize, outVs: usize, counter: i32, state: usize): i32 {
+// (Thanos uses it when the wrapping function is rate/increase/irate/resets). `scratch` needs
+// max(k * 48, 16 * total samples) bytes. With one replica the series passes through
+// unchanged, as in Thanos (dedupSeriesSet.At returns a lone replica as is).
+export function dedupPenalty(k: i32, desc: usize, outTs: usize, outVs: usize, counter: i32, scratch: usize): i32 {
   if (!validDesc(k, desc)) return DEDUP_ERR_ARGS;
   if (k == 1) {
     const n = descN(desc, 0);
@@ -300,10 +358,38 @@ export function dedupPenalty(k: i32, desc: usize, outTs: usize, outVs: usize, co
     memory.copy(outVs, descVs(desc, 0), <usize>n << 3);
     return n;
   }
-  if (k == 2 && counter == 0) return penalty2(desc, outTs, outVs);
+  if (k == 2) {
+    return penaltyPair(descTs(desc, 0), descVs(desc, 0), descN(desc, 0), descTs(desc, 1), descVs(desc, 1), descN(desc, 1), outTs, outVs, counter != 0);
+  }
+  if (counter == 0) return penaltyFold(k, desc, outTs, outVs, scratch);
+  return penaltyTree(k, desc, outTs, outVs, scratch);
+}
+
+// Without counter adjustment the nested Thanos iterators are equivalent to folding: the
+// inner iterator's output does not depend on how the outer one consumes it (its Seek only
+// steps Next), so merge (0,1) into a buffer, then (buffer, 2), ... ping-ponging between the
+// scratch buffer and the output so that the last pass lands in the output.
+function penaltyFold(k: i32, desc: usize, outTs: usize, outVs: usize, scratch: usize): i32 {
+  let total: usize = 0;
+  for (let i = 0; i < k; i++) total += <usize>descN(desc, i);
+  const pTs = scratch;
+  const pVs = scratch + (total << 3);
+  let curTs = descTs(desc, 0), curVs = descVs(desc, 0), curN = descN(desc, 0);
+  for (let r = 1; r < k; r++) {
+    const toOut = ((k - 1 - r) & 1) == 0;
+    const dTs = toOut ? outTs : pTs;
+    const dVs = toOut ? outVs : pVs;
+    curN = penaltyPair(curTs, curVs, curN, descTs(desc, r), descVs(desc, r), descN(desc, r), dTs, dVs, false);
+    curTs = dTs;
+    curVs = dVs;
+  }
+  return curN;
+}
+
+function penaltyTree(k: i32, desc: usize, outTs: usize, outVs: usize, state: usize): i32 {
   gDesc = desc;
   gState = state;
-  gCounter = counter != 0;
+  gCounter = true;
   for (let i = 0; i < k; i++) {
     const s = slot(i);
     store<i32>(s, -1);
@@ -332,54 +418,96 @@ export function dedupPenalty(k: i32, desc: usize, outTs: usize, outVs: usize, co
   return out;
 }
 
-// The same algorithm for two replicas without counter adjustment, with all state in locals:
-// the HA-pair case that dominates query time.
-function penalty2(desc: usize, outTs: usize, outVs: usize): i32 {
-  const aTs = descTs(desc, 0), aVs = descVs(desc, 0), na = descN(desc, 0);
-  const bTs = descTs(desc, 1), bVs = descVs(desc, 1), nb = descN(desc, 1);
+// One pairwise iterator (A = replica a, B = replica b) with all state in locals: the HA-pair
+// case that dominates query time, and each pass of the fold. In counter mode each replica
+// carries Thanos's additive offset.
+function penaltyPair(
+  aTs: usize, aVs: usize, na: i32,
+  bTs: usize, bVs: usize, nb: i32,
+  outTs: usize, outVs: usize, counter: bool,
+): i32 {
   let i = 0, j = 0, out = 0;
   let lastT = -Infinity;
   let lastSet = false;
   let penA: f64 = 0, penB: f64 = 0;
+  let offA: f64 = 0, offB: f64 = 0;
+  // Thanos reads "the last value" from the active replica's current sample, which before
+  // the first step is A's first sample.
+  let useA = true;
+  let hadLast = na > 0;
+  let lastV: f64 = na > 0 ? load<f64>(aVs) : 0;
   while (true) {
     const seekA = lastT + 1 + penA;
     while (i < na && load<f64>(aTs + (<usize>i << 3)) < seekA) i++;
     const seekB = lastT + 1 + penB;
     while (j < nb && load<f64>(bTs + (<usize>j << 3)) < seekB) j++;
     const aOk = i < na, bOk = j < nb;
-    if (!aOk) {
-      // Only B remains and the penalty on B is 0 from now on: copy the rest after seekB.
-      if (!bOk) break;
-      const n = nb - j;
-      memory.copy(outTs + (<usize>out << 3), bTs + (<usize>j << 3), <usize>n << 3);
-      memory.copy(outVs + (<usize>out << 3), bVs + (<usize>j << 3), <usize>n << 3);
-      out += strictTail(outTs, outVs, out, n);
-      break;
-    }
-    if (!bOk) {
-      const n = na - i;
-      memory.copy(outTs + (<usize>out << 3), aTs + (<usize>i << 3), <usize>n << 3);
-      memory.copy(outVs + (<usize>out << 3), aVs + (<usize>i << 3), <usize>n << 3);
-      out += strictTail(outTs, outVs, out, n);
-      break;
-    }
-    const ta = load<f64>(aTs + (<usize>i << 3));
-    const tb = load<f64>(bTs + (<usize>j << 3));
-    if (ta <= tb) {
-      penB = lastSet ? 2 * (ta - lastT) : INITIAL_PENALTY;
-      penA = 0;
-      lastT = ta;
-      store<f64>(outTs + (<usize>out << 3), ta);
-      store<u64>(outVs + (<usize>out << 3), load<u64>(aVs + (<usize>i << 3)));
+    if (!aOk && !bOk) break;
+    const lastUseA = useA;
+    if (!aOk || !bOk) {
+      useA = aOk;
+      if (!counter) {
+        // One replica left, its penalty 0 from now on: the rest of it after the seek point.
+        const n = useA ? na - i : nb - j;
+        const srcTs = useA ? aTs + (<usize>i << 3) : bTs + (<usize>j << 3);
+        const srcVs = useA ? aVs + (<usize>i << 3) : bVs + (<usize>j << 3);
+        memory.copy(outTs + (<usize>out << 3), srcTs, <usize>n << 3);
+        memory.copy(outVs + (<usize>out << 3), srcVs, <usize>n << 3);
+        out += strictTail(outTs, outVs, out, n);
+        break;
+      }
+      if (useA) penA = 0;
+      else penB = 0;
     } else {
-      penA = lastSet ? 2 * (tb - lastT) : INITIAL_PENALTY;
-      penB = 0;
-      lastT = tb;
-      store<f64>(outTs + (<usize>out << 3), tb);
-      store<u64>(outVs + (<usize>out << 3), load<u64>(bVs + (<usize>j << 3)));
+      const ta = load<f64>(aTs + (<usize>i << 3));
+      const tb = load<f64>(bTs + (<usize>j << 3));
+      useA = ta <= tb;
+      const pen = lastSet ? 2 * ((useA ? ta : tb) - lastT) : INITIAL_PENALTY;
+      if (useA) {
+        penB = pen;
+        penA = 0;
+      } else {
+        penA = pen;
+        penB = 0;
+      }
     }
-    lastSet = true;
+    if (counter && hadLast && useA != lastUseA) {
+      // Switched replicas: whichever replica now reads below the last value carries the
+      // difference from here on (Thanos adjusts both live replicas).
+      if (aOk) {
+        const va = load<f64>(aVs + (<usize>i << 3)) + offA;
+        if (lastV > va) offA += lastV - va;
+      }
+      if (bOk) {
+        const vb = load<f64>(bVs + (<usize>j << 3)) + offB;
+        if (lastV > vb) offB += lastV - vb;
+      }
+    }
+    let t: f64;
+    if (useA) {
+      t = load<f64>(aTs + (<usize>i << 3));
+      if (counter) {
+        lastV = load<f64>(aVs + (<usize>i << 3)) + offA;
+        store<f64>(outVs + (<usize>out << 3), lastV);
+      } else {
+        store<u64>(outVs + (<usize>out << 3), load<u64>(aVs + (<usize>i << 3)));
+      }
+      i++; // the next seek (to lastT+1, penA = 0) would skip it anyway
+    } else {
+      t = load<f64>(bTs + (<usize>j << 3));
+      if (counter) {
+        lastV = load<f64>(bVs + (<usize>j << 3)) + offB;
+        store<f64>(outVs + (<usize>out << 3), lastV);
+      } else {
+        store<u64>(outVs + (<usize>out << 3), load<u64>(bVs + (<usize>j << 3)));
+      }
+      j++;
+    }
+    store<f64>(outTs + (<usize>out << 3), t);
     out++;
+    lastT = t;
+    lastSet = true;
+    hadLast = true;
   }
   return out;
 }

@@ -33,9 +33,14 @@ const AGGR_COUNTER = 4;
 }
 
 // End of the window holding t: the last millisecond of [t - t%r, t - t%r + r).
-// Timestamps reaching here are >= 0 (see expand), where f64 % is exact.
-// @ts-ignore: decorator
-@inline function windowEnd(t: f64, r: f64): f64 {
+// Timestamps reaching here are >= 0 (see expand). f64 `%` is a slow software fmod in wasm,
+// so integral timestamps (all real ones) take the i64 path; others keep exact f64 math.
+function windowEnd(t: f64, r: f64): f64 {
+  if (t == Math.floor(t) && t < 9007199254740992) {
+    const ti = <i64>t;
+    const ri = <i64>r;
+    return <f64>(ti - (ti % ri) + ri - 1);
+  }
   return t - (t % r) + r - 1;
 }
 
@@ -56,44 +61,10 @@ function targetChunkCount(mint: f64, maxt: f64, inRes: f64, outRes: f64, count: 
   return <i32>(expected / (SAMPLES_PER_CHUNK + 1) + 1);
 }
 
-// --- aggregator: window stats plus a counter running since the start of the batch
-
-let aCount: i32 = 0;
-let aSum: f64 = 0;
-let aMin: f64 = 0;
-let aMax: f64 = 0;
-let aCounter: f64 = 0;
-let aTotal: i32 = 0;
-let aLast: f64 = 0;
-
-function aggrStart(): void {
-  aTotal = 0;
-  aCounter = 0;
-  aLast = 0;
-}
-
-// Thanos seeds min/max with ±MaxFloat64 (not ±Inf): a window of only +Inf reports min
-// MaxFloat64. We keep that so blocks match byte for byte.
-function windowReset(): void {
-  aCount = 0;
-  aSum = 0;
-  aMin = f64.MAX_VALUE;
-  aMax = -f64.MAX_VALUE;
-}
-
-function aggrAdd(v: f64): void {
-  if (aTotal > 0) {
-    aCounter += v < aLast ? v : v - aLast; // a drop is a counter reset
-  } else {
-    aCounter = v;
-  }
-  aLast = v;
-  aSum += v;
-  aCount++;
-  aTotal++;
-  if (v < aMin) aMin = v;
-  if (v > aMax) aMax = v;
-}
+// --- aggregator rules (Thanos aggregator.add), applied inline in the loops below:
+//  count/sum/min/max per window; min/max seeded with ±MaxFloat64 (not ±Inf), so a window of
+//  only +Inf reports min MaxFloat64 — kept so blocks match Thanos's byte for byte; the
+//  counter runs from the batch's first value, adding v - last, or v after a drop (a reset).
 
 // Thanos expandChunkIterator: drops stale markers and samples that go back in time (the
 // first kept sample must be >= 0). Compacts in place and returns the kept count.
@@ -127,15 +98,16 @@ let oCtrVs: usize = 0;
 let nWin: i32 = 0;
 let nCtr: i32 = 0;
 
-function emitRawWindow(t: f64): void {
+// @ts-ignore: decorator
+@inline function emitRawWindow(t: f64, count: i32, sum: f64, mn: f64, mx: f64, counter: f64): void {
   f64Put(oTs, nWin, t);
-  f64Put(oCount, nWin, <f64>aCount);
-  f64Put(oSum, nWin, aSum);
-  f64Put(oMin, nWin, aMin);
-  f64Put(oMax, nWin, aMax);
+  f64Put(oCount, nWin, <f64>count);
+  f64Put(oSum, nWin, sum);
+  f64Put(oMin, nWin, mn);
+  f64Put(oMax, nWin, mx);
   nWin++;
   f64Put(oCtrTs, nCtr, t);
-  f64Put(oCtrVs, nCtr, aCounter);
+  f64Put(oCtrVs, nCtr, counter);
   nCtr++;
 }
 
@@ -186,21 +158,32 @@ export function downsampleRaw(ts: usize, vs: usize, n: i32, resolution: f64, out
       f64Put(oCtrVs, nCtr, f64At(vs, first));
       nCtr++;
 
-      aggrStart();
+      // Aggregator state in locals (rules above).
+      let total = 0, count = 0;
+      let sum: f64 = 0, mn: f64 = 0, mx: f64 = 0, counter: f64 = 0, prev: f64 = 0;
       let nextT: f64 = -1;
       for (let i = first; i <= last; i++) {
         const v = f64At(vs, i);
         if (isNaN(v)) continue;
         const t = f64At(ts, i);
         if (t > nextT) {
-          if (nextT != -1) emitRawWindow(nextT);
-          windowReset();
+          if (nextT != -1) emitRawWindow(nextT, count, sum, mn, mx, counter);
+          count = 0;
+          sum = 0;
+          mn = f64.MAX_VALUE;
+          mx = -f64.MAX_VALUE;
           // Clipped to the batch's last sample so chunks never overlap in time.
           nextT = min(windowEnd(t, resolution), lastT);
         }
-        aggrAdd(v);
+        counter = total > 0 ? counter + (v < prev ? v : v - prev) : v;
+        prev = v;
+        sum += v;
+        count++;
+        total++;
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
       }
-      emitRawWindow(nextT);
+      emitRawWindow(nextT, count, sum, mn, mx, counter);
 
       // ...and closes with the last raw value at a repeated timestamp.
       f64Put(oCtrTs, nCtr, nextT);
@@ -276,28 +259,38 @@ let gLastWin: f64 = 0;
 function windowsOf(ts: usize, vs: usize, n: i32, res: f64, which: i32, outTs: usize, outVs: usize, w: i32): i32 {
   const lastT = f64At(ts, n - 1);
   let nextT: f64 = -1;
-  aggrStart();
+  // Only the chosen aggregate is tracked; `acc` is the window's sum, min, max or the
+  // running counter, with the aggregator rules and seeds above.
+  let acc: f64 = 0;
+  let prev: f64 = 0;
   for (let i = 0; i < n; i++) {
     const t = f64At(ts, i);
+    const v = f64At(vs, i);
     if (t > nextT) {
-      if (nextT != -1) w = putAggr(outTs, outVs, w, nextT, which);
-      windowReset();
+      if (nextT != -1) {
+        f64Put(outTs, w, nextT);
+        f64Put(outVs, w, acc);
+        w++;
+      }
+      if (which == AGGR_MIN) acc = f64.MAX_VALUE;
+      else if (which == AGGR_MAX) acc = -f64.MAX_VALUE;
+      else if (which != AGGR_COUNTER) acc = 0;
       nextT = min(windowEnd(t, res), lastT);
     }
-    aggrAdd(f64At(vs, i));
+    if (which == AGGR_MIN) {
+      if (v < acc) acc = v;
+    } else if (which == AGGR_MAX) {
+      if (v > acc) acc = v;
+    } else if (which == AGGR_COUNTER) {
+      acc = i > 0 ? acc + (v < prev ? v : v - prev) : v; // a drop is a counter reset
+      prev = v;
+    } else {
+      acc += v; // count: the sum of the counts; sum: the sum of the sums
+    }
   }
+  f64Put(outTs, w, nextT);
+  f64Put(outVs, w, acc);
   gLastWin = nextT;
-  return putAggr(outTs, outVs, w, nextT, which);
-}
-
-function putAggr(outTs: usize, outVs: usize, w: i32, t: f64, which: i32): i32 {
-  let v: f64;
-  if (which == AGGR_MIN) v = aMin;
-  else if (which == AGGR_MAX) v = aMax;
-  else if (which == AGGR_COUNTER) v = aCounter;
-  else v = aSum; // count: the sum of the counts; sum: the sum of the sums
-  f64Put(outTs, w, t);
-  f64Put(outVs, w, v);
   return w + 1;
 }
 

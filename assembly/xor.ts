@@ -1,8 +1,8 @@
 // XOR (Gorilla) chunk codec, bit-exact with Prometheus (tsdb/chunkenc/xor.go). The TS side
-// copies chunks into linear memory with XOR_PAD spare bytes after the last one, so the reader
-// can load whole big-endian u64 words without a bounds check per read; it checks the bit
-// position once per sample instead (a sample is at most 145 bits, so the loads stay inside
-// the padding). Kernels never trap on bad input: they return a negative code (the same codes
+// copies chunks into linear memory with XOR_PAD readable bytes after the last one and hands
+// over a scratch area for a big-endian word copy of each chunk, so the reader loads whole
+// u64 words without a bounds check per read; it checks the bit position once per sample
+// instead (a sample is at most 145 bits, so the loads stay inside the padding). Kernels never trap on bad input: they return a negative code (the same codes
 // as src/kernels/xor-errors.ts).
 
 const ERR_TRUNCATED: i32 = -1;
@@ -15,7 +15,7 @@ const ERR_INPUT: i32 = -7;
 const ERR_BOUNDS: i32 = -8; // pointers/lengths outside linear memory or missing padding
 
 // Bytes the caller leaves readable after chunk data.
-export const XOR_PAD: i32 = 32;
+export const XOR_PAD: i32 = 64;
 const TS_LIMIT: i64 = 1 << 52; // |t| < 2^52 ms, see xor-errors.ts
 
 // Index of the chunk that failed in the last xorDecodeBatch call.
@@ -38,16 +38,23 @@ export function xorMaxEncodedSize(n: i32): i32 {
   return <u64>ptr + bytes <= memEnd();
 }
 
-// Big-endian u64 at p. Wasm has no byte-swap instruction and the scalar emulation costs ~13
-// ops; one SIMD byte shuffle (pshufb on x86) does it in a single instruction.
-@inline function loadBE(p: usize): u64 {
-  const v = v128.load64_zero(p);
-  return i64x2.extract_lane(i8x16.shuffle(v, v, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8), 0);
+// The bit reader works on a big-endian copy of the chunk: one SIMD pass (a byte shuffle per
+// 16 bytes; wasm has no scalar byte swap) turns the stream into u64 words whose bits are in
+// stream order, so a peek is two plain loads and shifts, off the critical path of a shuffle.
+const SWAP = i8x16(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+
+// Copies len bytes (+ padding) from src into scratch as big-endian u64 words.
+@inline function swapWords(src: usize, len: i32, scratch: usize): void {
+  for (let o: usize = 0; o < <usize>len + 48; o += 16) {
+    v128.store(scratch + o, i8x16.swizzle(v128.load(src + o), SWAP));
+  }
 }
 
-// 64 bits of the stream starting at bit `pos`; at least 57 of them are real.
-@inline function peek(base: usize, pos: u64): u64 {
-  return loadBE(base + <usize>(pos >>> 3)) << (pos & 7);
+// 64 bits of the stream starting at bit `pos` (all valid, or padding past the end).
+@inline function peek(words: usize, pos: u64): u64 {
+  const at = words + (<usize>(pos >>> 6) << 3);
+  const off = pos & 63;
+  return (load<u64>(at) << off) | ((load<u64>(at, 8) >>> 1) >>> (63 - off));
 }
 
 @inline function outOfRange(t: i64): bool {
@@ -55,11 +62,8 @@ export function xorMaxEncodedSize(n: i32): i32 {
 }
 
 // Reads n bits (1..64) at pos.
-@inline function readBits(base: usize, pos: u64, n: u32): u64 {
-  if (n <= 56) return peek(base, pos) >>> (64 - <u64>n);
-  const hi = peek(base, pos) >>> 32;
-  const lo = peek(base, pos + 32) >>> (96 - <u64>n);
-  return (hi << (<u64>n - 32)) | lo;
+@inline function readBits(words: usize, pos: u64, n: u32): u64 {
+  return peek(words, pos) >>> (64 - <u64>n);
 }
 
 // Varint state for the first two samples (byte aligned, read byte by byte with bounds checks).
@@ -86,11 +90,12 @@ function readUvarint(base: usize, p: i32, len: i32): i32 {
 
 // Decodes one chunk at src (len bytes, XOR_PAD readable bytes after it) into ts (f64 ms) and
 // vs (f64) starting at element 0. Returns the sample count or a negative code.
-function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
+function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32, words: usize): i32 {
   if (len < 2) return ERR_TRUNCATED;
   const n = (<i32>load<u8>(src) << 8) | <i32>load<u8>(src + 1);
   if (n == 0) return len == 2 ? 0 : ERR_TRAILING;
   if (n > cap) return ERR_CAPACITY;
+  swapWords(src, len, words);
   const bitLen: u64 = (<u64>len) << 3;
 
   // Sample 0: zig-zag varint timestamp, 64 raw value bits.
@@ -101,11 +106,11 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
   if (outOfRange(t)) return ERR_TIMESTAMP;
   let pos: u64 = (<u64>p) << 3;
   if (pos + 64 > bitLen) return ERR_TRUNCATED;
-  let v = readBits(src, pos, 64);
+  let v = readBits(words, pos, 64);
   pos += 64;
   store<f64>(ts, <f64>t);
   store<u64>(vs, v);
-  if (n == 1) return finish(src, pos, bitLen, 1);
+  if (n == 1) return finish(words, pos, bitLen, 1);
 
   // Sample 1: uvarint delta (byte aligned), then the value.
   p = readUvarint(src, <i32>(pos >>> 3), len);
@@ -115,31 +120,46 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
   let leading: u64 = 0;
   let trailing: u64 = 0;
   // Invariant from here on: every stored t is in the domain, so |tDelta| < 2^53 and a run of
-  // at most 28 equal deltas cannot wrap i64.
+  // at most 32 equal deltas cannot wrap i64.
   // One load per sample: the dod and the value are taken from the same 64-bit peek whenever
   // their bits fit (the load sits on the loop-carried pos -> load -> pos chain). Branches stay
   // where they predict well on real series (dod 0, value reuse); the bucket size of a non-zero
   // dod comes from a table, not a branch chain.
   let i = 1;
   while (i < n) {
-    let w = peek(src, pos);
-    let avail: u64 = 57; // bits of w known to come from the stream (or its padding)
+    let w = peek(words, pos);
+    let avail: u64 = 64; // bits of w known to come from the stream (or its padding)
     if (i > 1) {
       const lz = clz<u64>(w);
       if (lz >= 4) {
         // A run of >= 2 "00" pairs: samples with dod 0 and an unchanged value, the bulk of
-        // regular scrapes of slowly changing series. One peek covers up to 28 of them.
-        let r = <i32>(lz >>> 1);
-        if (r > 28) r = 28;
+        // regular scrapes of slowly changing series. One peek covers up to 32 of them.
+        let r = <i32>(lz >>> 1); // at most 32
+
         if (r > n - i) r = n - i;
         let pt = ts + (<usize>i << 3);
         let pv = vs + (<usize>i << 3);
-        for (let k = 0; k < r; k++) {
+        // Two samples per 128-bit store. f64 arithmetic is exact here: every timestamp of a
+        // valid run is an integer below 2^52 (an invalid run is rejected just below).
+        const pairs = r >>> 1;
+        if (pairs != 0) {
+          const d = <f64>tDelta;
+          let tv = f64x2(<f64>(t + tDelta), <f64>(t + 2 * tDelta));
+          const step = f64x2.splat(2 * d);
+          const vv = i64x2.splat(v);
+          for (let k = 0; k < pairs; k++) {
+            v128.store(pt, tv);
+            v128.store(pv, vv);
+            tv = f64x2.add(tv, step);
+            pt += 16;
+            pv += 16;
+          }
+          t += <i64>(pairs << 1) * tDelta;
+        }
+        if (r & 1) {
           t += tDelta;
           store<f64>(pt, <f64>t);
           store<u64>(pv, v);
-          pt += 8;
-          pv += 8;
         }
         pos += <u64>(r << 1);
         // An arithmetic progression that started inside the domain: its last timestamp
@@ -153,11 +173,11 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
       if (ones == 0) {
         pos += 1;
         w <<= 1;
-        avail = 56;
+        avail = 63;
       } else if (ones >= 4) {
-        tDelta += <i64>readBits(src, pos + 4, 64);
+        tDelta += <i64>readBits(words, pos + 4, 64);
         pos += 68;
-        w = peek(src, pos);
+        w = peek(words, pos);
       } else {
         const size = (<u64>0x14110e00 >>> (ones << 3)) & 0xff; // ones 1, 2, 3 -> 14, 17, 20
         const ctl = ones + 1;
@@ -168,7 +188,7 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
         const used = ctl + size;
         pos += used;
         w <<= used;
-        avail = 57 - used;
+        avail = 64 - used;
       }
     }
     t += tDelta;
@@ -186,7 +206,7 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
         hdr = 13;
       }
       const sig = 64 - leading - trailing;
-      const bits = hdr + sig <= avail ? (w << hdr) >>> (64 - sig) : readBits(src, pos + hdr, <u32>sig);
+      const bits = hdr + sig <= avail ? (w << hdr) >>> (64 - sig) : readBits(words, pos + hdr, <u32>sig);
       v ^= bits << trailing;
       pos += hdr + sig;
     } else {
@@ -197,43 +217,45 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
     store<u64>(vs + (<usize>i << 3), v);
     i++;
   }
-  return finish(src, pos, bitLen, n);
+  return finish(words, pos, bitLen, n);
 }
 
 // At most 8 zero padding bits may follow the last sample (Go's bstream can leave one whole
 // empty byte).
-@inline function finish(src: usize, pos: u64, bitLen: u64, n: i32): i32 {
+@inline function finish(words: usize, pos: u64, bitLen: u64, n: i32): i32 {
   const left = bitLen - pos;
   if (left > 8) return ERR_TRAILING;
-  if (left > 0 && (peek(src, pos) >>> (64 - left)) != 0) return ERR_TRAILING;
+  if (left > 0 && (peek(words, pos) >>> (64 - left)) != 0) return ERR_TRAILING;
   return n;
 }
 
-// One chunk -> arrays. ts/vs hold `cap` f64 each.
-export function xorDecode(src: usize, len: i32, ts: usize, vs: usize, cap: i32): i32 {
+// One chunk -> arrays. ts/vs hold `cap` f64 each; scratch holds len + XOR_PAD bytes (the
+// big-endian word copy of the chunk).
+export function xorDecode(src: usize, len: i32, ts: usize, vs: usize, cap: i32, scratch: usize): i32 {
   if (len < 0 || cap < 0) return ERR_BOUNDS;
-  if (!inMemory(src, <u64>len + XOR_PAD)) return ERR_BOUNDS;
+  if (!inMemory(src, <u64>len + XOR_PAD) || !inMemory(scratch, <u64>len + XOR_PAD)) return ERR_BOUNDS;
   if (!inMemory(ts, (<u64>cap) << 3) || !inMemory(vs, (<u64>cap) << 3)) return ERR_BOUNDS;
-  return decodeOne(src, len, ts, vs, cap);
+  return decodeOne(src, len, ts, vs, cap, scratch);
 }
 
 // Many chunks -> one pair of contiguous arrays. `table` holds count (ptr: u32, len: u32)
 // pairs; every chunk needs XOR_PAD readable bytes after it (chunks laid end to end with one
 // pad at the very end satisfy that). offsets (count+1 i32) receives each chunk's first sample
-// index and the total. Returns the total or a negative code (failing chunk: xorLastErrorChunk).
-export function xorDecodeBatch(table: usize, count: i32, ts: usize, vs: usize, cap: i32, offsets: usize): i32 {
+// index and the total. scratch holds scratchLen bytes, at least the longest chunk + XOR_PAD.
+// Returns the total or a negative code (failing chunk: xorLastErrorChunk).
+export function xorDecodeBatch(table: usize, count: i32, ts: usize, vs: usize, cap: i32, offsets: usize, scratch: usize, scratchLen: i32): i32 {
   lastErrorChunk = -1;
-  if (count < 0 || cap < 0) return ERR_BOUNDS;
+  if (count < 0 || cap < 0 || scratchLen < 0) return ERR_BOUNDS;
   if (!inMemory(table, (<u64>count) << 3) || !inMemory(offsets, ((<u64>count) + 1) << 2)) return ERR_BOUNDS;
-  if (!inMemory(ts, (<u64>cap) << 3) || !inMemory(vs, (<u64>cap) << 3)) return ERR_BOUNDS;
+  if (!inMemory(ts, (<u64>cap) << 3) || !inMemory(vs, (<u64>cap) << 3) || !inMemory(scratch, <u64>scratchLen)) return ERR_BOUNDS;
   let total: i32 = 0;
   for (let c = 0; c < count; c++) {
     const src = <usize>load<u32>(table + (<usize>c << 3));
     const len = load<i32>(table + (<usize>c << 3) + 4);
     store<i32>(offsets + (<usize>c << 2), total);
     let r: i32;
-    if (len < 0 || !inMemory(src, <u64>len + XOR_PAD)) r = ERR_BOUNDS;
-    else r = decodeOne(src, len, ts + (<usize>total << 3), vs + (<usize>total << 3), cap - total);
+    if (len < 0 || len > scratchLen - XOR_PAD || !inMemory(src, <u64>len + XOR_PAD)) r = ERR_BOUNDS;
+    else r = decodeOne(src, len, ts + (<usize>total << 3), vs + (<usize>total << 3), cap - total, scratch);
     if (r < 0) {
       lastErrorChunk = c;
       return r;

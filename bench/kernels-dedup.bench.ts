@@ -49,7 +49,7 @@ function stage(reps: Samples[]): { desc: number; outTs: number; outVs: number; s
     d.push(putF64(k, r.ts), putF64(k, r.vs), r.ts.length);
     total += r.ts.length;
   }
-  return { desc: putU32(k, d), outTs: k.reserve(total * 8), outVs: k.reserve(total * 8), scratch: k.reserve(reps.length * 48) };
+  return { desc: putU32(k, d), outTs: k.reserve(total * 8), outVs: k.reserve(total * 8), scratch: k.reserve(Math.max(reps.length * 48, total * 16)) };
 }
 const stAB = stage([a, b]);
 const stABC = stage([a, b, c]);

@@ -1,5 +1,6 @@
 // Blocks in a bucket, the Thanos way: upload (meta.json last), download, marker files, deletion
 // in a safe order, and the MetaFetcher that lists complete, unfiltered blocks.
+export { cleanAbortedPartialUploads, PARTIAL_UPLOAD_THRESHOLD_AGE_MS } from "./clean.ts";
 export { deleteBlock } from "./delete.ts";
 export { downloadBlock, PartialBlockError, readBlockMeta } from "./download.ts";
 export { MetaFetcher, type FetchResult, type MetaFetcherOptions, type MetaFilter, type PartialBlock } from "./fetcher.ts";

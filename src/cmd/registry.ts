@@ -4,6 +4,7 @@ import type { Command } from "./command.ts";
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   tools: { summary: "Utility commands: promql-test, …", load: async () => (await import("./tools.ts")).toolsCommand },
   query: { summary: "Query node: PromQL and the Prometheus HTTP API over StoreAPI endpoints", load: async () => (await import("./query.ts")).queryCommand },
+  store: { summary: "Store gateway: serves the blocks of an object-storage bucket over the StoreAPI", load: async () => (await import("./store.ts")).storeCommand },
   version: { summary: "Print build and runtime information", load: async () => (await import("./version.ts")).versionCommand },
   selfcheck: { summary: "Run every WASM kernel against its TypeScript reference", load: async () => (await import("./selfcheck.ts")).selfcheckCommand },
 };

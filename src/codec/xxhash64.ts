@@ -10,14 +10,15 @@ const P3H = 0x165667b1, P3L = 0x9e3779f9;
 const P4H = 0x85ebca77, P4L = 0xc2b2ae63;
 const P5H = 0x27d4eb2f, P5L = 0x165667c5;
 
-// Result registers of the 64-bit helpers (avoids returning tuples).
-let rh = 0;
-let rl = 0;
+// Result registers of the 64-bit helpers (avoids returning tuples). A typed array, not module
+// `let`s: uint32 values above 2^30 stored in a closure slot are boxed as heap numbers, which
+// made every step allocate.
+const R = new Uint32Array(2);
 
 function add(ah: number, al: number, bh: number, bl: number): void {
   const lo = al + bl;
-  rl = lo >>> 0;
-  rh = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  R[1] = lo;
+  R[0] = ah + bh + (lo > 0xffffffff ? 1 : 0);
 }
 
 // Low 64 bits of a * b.
@@ -26,23 +27,23 @@ function mul(ah: number, al: number, bh: number, bl: number): void {
   const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
   const mid = a1 * b0 + a0 * b1;
   const low = a0 * b0 + (mid % 65536) * 65536;
-  rl = low >>> 0;
+  R[1] = low;
   const carry = Math.floor(low / 4294967296);
-  rh = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+  R[0] = a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(ah, bl) + Math.imul(al, bh);
 }
 
 function rotl(h: number, l: number, r: number): void {
   // r is always in 1..31 here.
-  rh = ((h << r) | (l >>> (32 - r))) >>> 0;
-  rl = ((l << r) | (h >>> (32 - r))) >>> 0;
+  R[0] = (h << r) | (l >>> (32 - r));
+  R[1] = (l << r) | (h >>> (32 - r));
 }
 
 // acc = rotl(acc + input * P2, 31) * P1
 function round(acch: number, accl: number, inh: number, inl: number): void {
   mul(inh, inl, P2H, P2L);
-  add(acch, accl, rh, rl);
-  rotl(rh, rl, 31);
-  mul(rh, rl, P1H, P1L);
+  add(acch, accl, R[0], R[1]);
+  rotl(R[0], R[1], 31);
+  mul(R[0], R[1], P1H, P1L);
 }
 
 function read32(d: Uint8Array, i: number): number {
@@ -56,89 +57,89 @@ export function xxhash64Into(data: Uint8Array, out: Uint32Array, seedHi = 0, see
   let hh: number, hl: number;
   if (n >= 32) {
     add(seedHi, seedLo, P1H, P1L);
-    add(rh, rl, P2H, P2L);
-    let v1h = rh, v1l = rl;
+    add(R[0], R[1], P2H, P2L);
+    let v1h = R[0], v1l = R[1];
     add(seedHi, seedLo, P2H, P2L);
-    let v2h = rh, v2l = rl;
+    let v2h = R[0], v2l = R[1];
     let v3h = seedHi, v3l = seedLo;
     // seed - P1 = seed + (2^64 - P1)
     add(seedHi, seedLo, ~P1H >>> 0, ~P1L >>> 0);
-    add(rh, rl, 0, 1);
-    let v4h = rh, v4l = rl;
+    add(R[0], R[1], 0, 1);
+    let v4h = R[0], v4l = R[1];
     const limit = n - 32;
     for (; i <= limit; i += 32) {
       round(v1h, v1l, read32(data, i + 4), read32(data, i));
-      v1h = rh; v1l = rl;
+      v1h = R[0]; v1l = R[1];
       round(v2h, v2l, read32(data, i + 12), read32(data, i + 8));
-      v2h = rh; v2l = rl;
+      v2h = R[0]; v2l = R[1];
       round(v3h, v3l, read32(data, i + 20), read32(data, i + 16));
-      v3h = rh; v3l = rl;
+      v3h = R[0]; v3l = R[1];
       round(v4h, v4l, read32(data, i + 28), read32(data, i + 24));
-      v4h = rh; v4l = rl;
+      v4h = R[0]; v4l = R[1];
     }
     rotl(v1h, v1l, 1);
-    hh = rh; hl = rl;
+    hh = R[0]; hl = R[1];
     rotl(v2h, v2l, 7);
-    add(hh, hl, rh, rl);
-    hh = rh; hl = rl;
+    add(hh, hl, R[0], R[1]);
+    hh = R[0]; hl = R[1];
     rotl(v3h, v3l, 12);
-    add(hh, hl, rh, rl);
-    hh = rh; hl = rl;
+    add(hh, hl, R[0], R[1]);
+    hh = R[0]; hl = R[1];
     rotl(v4h, v4l, 18);
-    add(hh, hl, rh, rl);
-    hh = rh; hl = rl;
+    add(hh, hl, R[0], R[1]);
+    hh = R[0]; hl = R[1];
     const vs = [v1h, v1l, v2h, v2l, v3h, v3l, v4h, v4l];
     for (let k = 0; k < 8; k += 2) {
       // h = (h ^ round(0, v)) * P1 + P4
       round(0, 0, vs[k], vs[k + 1]);
-      mul((hh ^ rh) >>> 0, (hl ^ rl) >>> 0, P1H, P1L);
-      add(rh, rl, P4H, P4L);
-      hh = rh; hl = rl;
+      mul((hh ^ R[0]) >>> 0, (hl ^ R[1]) >>> 0, P1H, P1L);
+      add(R[0], R[1], P4H, P4L);
+      hh = R[0]; hl = R[1];
     }
   } else {
     add(seedHi, seedLo, P5H, P5L);
-    hh = rh; hl = rl;
+    hh = R[0]; hl = R[1];
   }
   // h += length (lengths stay far below 2^53, so split with division).
   add(hh, hl, Math.floor(n / 4294967296) >>> 0, n >>> 0);
-  hh = rh; hl = rl;
+  hh = R[0]; hl = R[1];
   for (; i + 8 <= n; i += 8) {
     round(0, 0, read32(data, i + 4), read32(data, i));
-    hh = (hh ^ rh) >>> 0;
-    hl = (hl ^ rl) >>> 0;
+    hh = (hh ^ R[0]) >>> 0;
+    hl = (hl ^ R[1]) >>> 0;
     rotl(hh, hl, 27);
-    mul(rh, rl, P1H, P1L);
-    add(rh, rl, P4H, P4L);
-    hh = rh; hl = rl;
+    mul(R[0], R[1], P1H, P1L);
+    add(R[0], R[1], P4H, P4L);
+    hh = R[0]; hl = R[1];
   }
   if (i + 4 <= n) {
     mul(0, read32(data, i), P1H, P1L);
-    hh = (hh ^ rh) >>> 0;
-    hl = (hl ^ rl) >>> 0;
+    hh = (hh ^ R[0]) >>> 0;
+    hl = (hl ^ R[1]) >>> 0;
     rotl(hh, hl, 23);
-    mul(rh, rl, P2H, P2L);
-    add(rh, rl, P3H, P3L);
-    hh = rh; hl = rl;
+    mul(R[0], R[1], P2H, P2L);
+    add(R[0], R[1], P3H, P3L);
+    hh = R[0]; hl = R[1];
     i += 4;
   }
   for (; i < n; i++) {
     mul(0, data[i], P5H, P5L);
-    hh = (hh ^ rh) >>> 0;
-    hl = (hl ^ rl) >>> 0;
+    hh = (hh ^ R[0]) >>> 0;
+    hl = (hl ^ R[1]) >>> 0;
     rotl(hh, hl, 11);
-    mul(rh, rl, P1H, P1L);
-    hh = rh; hl = rl;
+    mul(R[0], R[1], P1H, P1L);
+    hh = R[0]; hl = R[1];
   }
   // Avalanche.
   hl = (hl ^ (hh >>> 1)) >>> 0; // h ^= h >>> 33
   mul(hh, hl, P2H, P2L);
-  hh = rh; hl = rl;
+  hh = R[0]; hl = R[1];
   // h ^= h >>> 29 (the shifted value's low word takes 3 bits from the high word)
   const sl = ((hl >>> 29) | (hh << 3)) >>> 0;
   hh = (hh ^ (hh >>> 29)) >>> 0;
   hl = (hl ^ sl) >>> 0;
   mul(hh, hl, P3H, P3L);
-  hh = rh; hl = rl;
+  hh = R[0]; hl = R[1];
   hl = (hl ^ hh) >>> 0; // h ^= h >>> 32
   out[0] = hh;
   out[1] = hl;

@@ -49,7 +49,8 @@ export function mergeDedupInArena(
   const desc = putU32(k, descValues);
   const outTs = k.reserve(total * 8);
   const outVs = k.reserve(total * 8);
-  const scratch = k.reserve(inputs.length * PENALTY_STATE_BYTES);
+  // Penalty needs per-replica iterator state (counter mode) or a fold buffer (plain).
+  const scratch = k.reserve(Math.max(inputs.length * PENALTY_STATE_BYTES, total * 16));
   const n =
     algorithm === "chain"
       ? k.fn<MergeChainFn>("mergeChain")(inputs.length, desc, outTs, outVs, scratch)

@@ -2,6 +2,8 @@
 // Each kernel contributes one SelfCheck to the list below; run() returns a summary on success
 // or a string describing the first mismatch.
 import { xorSelfCheck } from "./selfcheck-xor.ts";
+import { dedupSelfCheck } from "./selfcheck-dedup.ts";
+import { downsampleSelfCheck } from "./selfcheck-downsample.ts";
 
 export interface SelfCheck {
   name: string;
@@ -17,6 +19,8 @@ export interface SelfCheckResult {
 
 export const selfChecks: SelfCheck[] = [
   xorSelfCheck,
+  dedupSelfCheck,
+  downsampleSelfCheck,
   // ---- other kernels: add their checks here (dedup/merge, downsample) ----
 ];
 

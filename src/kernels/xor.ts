@@ -6,11 +6,11 @@
 import { kernels, type KernelInstance } from "./instance.ts";
 import { XOR_ERR_CAPACITY, XOR_ERR_INPUT, XOR_ERR_TRUNCATED, XOR_MAX_SAMPLES, XorError } from "./xor-errors.ts";
 
-const XOR_PAD = 32; // must match assembly/xor.ts
+const XOR_PAD = 64; // must match assembly/xor.ts
 const ERR_BOUNDS = -8;
 
-type DecodeFn = (src: number, len: number, ts: number, vs: number, cap: number) => number;
-type BatchFn = (table: number, count: number, ts: number, vs: number, cap: number, offsets: number) => number;
+type DecodeFn = (src: number, len: number, ts: number, vs: number, cap: number, scratch: number) => number;
+type BatchFn = (table: number, count: number, ts: number, vs: number, cap: number, offsets: number, scratch: number, scratchLen: number) => number;
 type EncodeFn = (ts: number, vs: number, n: number, dst: number, cap: number) => number;
 
 interface XorFns {
@@ -47,10 +47,9 @@ function headerCount(chunk: Uint8Array, index?: number): number {
   return (chunk[0] << 8) | chunk[1];
 }
 
+// Same-type slice copies bytes, so NaN payloads survive on every runtime.
 function copyOut(k: KernelInstance, ptr: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  new Uint8Array(out.buffer).set(k.u8().subarray(ptr, ptr + n * 8));
-  return out;
+  return k.f64().slice(ptr >>> 3, (ptr >>> 3) + n);
 }
 
 // Decoded samples still in the arena; valid until the caller releases `mark`.
@@ -60,6 +59,12 @@ export interface ArenaDecoded {
   n: number;
   offsets: Int32Array; // per chunk first sample index, plus the total
   mark: number; // arena mark taken before the call: k.release(mark) frees everything
+  // The staged input, for callers that re-run the kernel on it (benchmarks).
+  tablePtr: number;
+  offsetsPtr: number;
+  count: number;
+  scratchPtr: number;
+  scratchLen: number;
 }
 
 // Decodes many chunks into contiguous arrays left in the arena. Throws XorError naming the
@@ -69,15 +74,19 @@ export function decodeXorChunksInArena(k: KernelInstance, chunks: readonly Uint8
   try {
     let bytes = 0;
     let total = 0;
+    let longest = 0;
     for (let i = 0; i < chunks.length; i++) {
       bytes += chunks[i].length;
       total += headerCount(chunks[i], i);
+      if (chunks[i].length > longest) longest = chunks[i].length;
     }
     const table = k.reserve(chunks.length * 8);
     const data = k.reserve(bytes + XOR_PAD);
     const tsPtr = k.reserve(total * 8);
     const vsPtr = k.reserve(total * 8);
     const offPtr = k.reserve((chunks.length + 1) * 4);
+    const scratchLen = longest + XOR_PAD;
+    const scratch = k.reserve(scratchLen);
     const u8 = k.u8();
     const tab = new Int32Array(u8.buffer, table, chunks.length * 2);
     let p = data;
@@ -87,12 +96,11 @@ export function decodeXorChunksInArena(k: KernelInstance, chunks: readonly Uint8
       tab[2 * i + 1] = chunks[i].length;
       p += chunks[i].length;
     }
-    u8.fill(0, p, p + XOR_PAD);
-    const r = fns(k).batch(table, chunks.length, tsPtr, vsPtr, total, offPtr);
+    const r = fns(k).batch(table, chunks.length, tsPtr, vsPtr, total, offPtr, scratch, scratchLen);
     if (r < 0) fail(r, `chunk ${fns(k).lastErrorChunk()}`);
     const offsets = new Int32Array(chunks.length + 1);
     new Uint8Array(offsets.buffer).set(k.u8().subarray(offPtr, offPtr + offsets.byteLength));
-    return { tsPtr, vsPtr, n: r, offsets, mark };
+    return { tsPtr, vsPtr, n: r, offsets, mark, tablePtr: table, offsetsPtr: offPtr, count: chunks.length, scratchPtr: scratch, scratchLen };
   } catch (err) {
     k.release(mark);
     throw err;
@@ -111,37 +119,41 @@ export function decodeXorChunks(chunks: readonly Uint8Array[]): { ts: Float64Arr
   }
 }
 
-// Decodes one chunk into ts/vs from index `at`, allocating nothing on the JS heap; returns
-// the sample count.
+// Decodes one chunk into arena scratch that is already released when this returns: the
+// caller copies the samples out before anything else touches the arena (synchronously).
+// Padding bytes need not be cleared: the decoder never accepts bits beyond the chunk end.
+// Kept lean: per-chunk overhead matters for 120-sample chunks.
+function decodeToScratch(k: KernelInstance, chunk: Uint8Array, n: number): number {
+  const mark = k.mark();
+  const src = k.reserve(chunk.length + XOR_PAD);
+  const scratch = k.reserve(chunk.length + XOR_PAD);
+  const tsPtr = k.reserve(n * 16);
+  k.u8().set(chunk, src);
+  const r = fns(k).decode(src, chunk.length, tsPtr, tsPtr + n * 8, n, scratch);
+  k.release(mark);
+  if (r < 0) fail(r);
+  return tsPtr >>> 3; // f64 index of the timestamps; values follow n entries later
+}
+
+// Decodes one chunk into ts/vs from index `at` (no allocation beyond two views); returns the
+// sample count.
 export function decodeXorInto(chunk: Uint8Array, ts: Float64Array, vs: Float64Array, at = 0): number {
   const n = headerCount(chunk);
   if (at < 0 || at + n > ts.length || at + n > vs.length) throw new XorError(XOR_ERR_CAPACITY, `need ${n} samples from ${at}`);
   const k = kernels();
-  const mark = k.mark();
-  try {
-    const src = k.reserve(chunk.length + XOR_PAD);
-    const tsPtr = k.reserve(n * 8);
-    const vsPtr = k.reserve(n * 8);
-    const u8 = k.u8();
-    u8.set(chunk, src);
-    u8.fill(0, src + chunk.length, src + chunk.length + XOR_PAD);
-    const r = fns(k).decode(src, chunk.length, tsPtr, vsPtr, n);
-    if (r < 0) fail(r);
-    const mem = k.u8();
-    new Uint8Array(ts.buffer, ts.byteOffset + at * 8, r * 8).set(mem.subarray(tsPtr, tsPtr + r * 8));
-    new Uint8Array(vs.buffer, vs.byteOffset + at * 8, r * 8).set(mem.subarray(vsPtr, vsPtr + r * 8));
-    return r;
-  } finally {
-    k.release(mark);
-  }
+  const i = decodeToScratch(k, chunk, n);
+  const mem = k.f64();
+  ts.set(mem.subarray(i, i + n), at); // same-type set/slice copy bytes: NaN payloads kept
+  vs.set(mem.subarray(i + n, i + 2 * n), at);
+  return n;
 }
 
 export function decodeXorChunk(chunk: Uint8Array): { ts: Float64Array; vs: Float64Array } {
   const n = headerCount(chunk);
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  decodeXorInto(chunk, ts, vs, 0);
-  return { ts, vs };
+  const k = kernels();
+  const i = decodeToScratch(k, chunk, n);
+  const mem = k.f64();
+  return { ts: mem.slice(i, i + n), vs: mem.slice(i + n, i + 2 * n) }; // own buffers each
 }
 
 // Encodes the first n samples. Pass values as a Float64Array to keep NaN payloads (the stale

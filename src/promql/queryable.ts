@@ -21,6 +21,9 @@ export interface StoredSeries {
   ts: Float64Array;
   vs: Float64Array;
   hs?: (FloatHistogram | undefined)[];
+  // Start timestamps (ms) per sample, index-aligned with ts; NaN where unknown. Only present
+  // when the source has any (Prometheus's start-timestamps feature, `@st` in test scripts).
+  sts?: Float64Array;
 }
 
 export interface SelectResult {

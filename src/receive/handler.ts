@@ -58,6 +58,7 @@ export async function handleRemoteWrite(rx: Receiver, req: Request): Promise<Res
     return outcome(d, sum, reply);
   } catch (e) {
     if (e instanceof RemoteWriteError) return reply(e.status, e.message);
+    if (!rx.isReady) return reply(503, "receiver is shutting down"); // retried by the sender
     rx.opts.log?.("error", "remote write failed", { err: String(e) });
     return reply(500, `internal error: ${(e as Error).message ?? String(e)}`);
   }

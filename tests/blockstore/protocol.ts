@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import {
+  cleanAbortedPartialUploads,
   deleteBlock,
   downloadBlock,
   markForDeletion,
@@ -111,6 +112,16 @@ export function blockProtocolSuite(label: string, make: () => Promise<Bucket>): 
       assert.equal(p.ageMs, now - ulidTime(partial.id));
       assert.ok(p.ageMs > 48 * 3600_000);
       await assert.rejects(downloadBlock(bucket, partial.id, `${parent}/dl`), PartialBlockError);
+
+      // The compactor's cleaner removes partials older than 2 days, and only those.
+      const young = await syntheticBlock(parent, Date.now() - 3600_000);
+      await bucket.upload(`${young.id}/index`, "still uploading");
+      const again = await new MetaFetcher(bucket).fetch();
+      assert.equal(again.partial.size, 2);
+      assert.deepEqual(await cleanAbortedPartialUploads(bucket, again.partial), [partial.id]);
+      assert.deepEqual(await iterAll(bucket, partial.id, { recursive: true }), []);
+      assert.deepEqual(await iterAll(bucket, young.id, { recursive: true }), [`${young.id}/index`]);
+      assert.deepEqual([...(await new MetaFetcher(bucket).fetch()).metas.keys()], [whole.id]);
     });
 
     it("reports a corrupted meta.json as partial with the reason", async () => {

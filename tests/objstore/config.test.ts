@@ -127,3 +127,26 @@ describe("S3 retry policy", () => {
     assert.ok(backoffMs(5, 100, 10_000, () => 0) >= 50, "never zero: a minimum pause between attempts");
   });
 });
+
+describe("S3 region correction", () => {
+  it("re-signs for the region S3 names in AuthorizationHeaderMalformed, once", async () => {
+    const scopes: string[] = [];
+    const fake = async (req: Request): Promise<Response> => {
+      const scope = /Credential=[^/]+\/\d+\/([^/]+)\/s3\//.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
+      scopes.push(scope);
+      if (scope !== "eu-central-1") {
+        return new Response(
+          "<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region 'us-east-1' is wrong; expecting 'eu-central-1'</Message><Region>eu-central-1</Region></Error>",
+          { status: 400 },
+        );
+      }
+      return new Response("ok", { status: 200 });
+    };
+    const b = new S3Bucket({ bucket: "b", endpoint: "s3.amazonaws.com", access_key: "a", secret_key: "s" }, { fetch: fake });
+    assert.equal(b.config.region, "us-east-1");
+    assert.equal(new TextDecoder().decode(await b.get("k")), "ok");
+    assert.deepEqual(scopes, ["us-east-1", "eu-central-1"]);
+    assert.equal(b.config.region, "eu-central-1");
+    assert.equal(b.client.retries, 0, "a region fix is not a retry");
+  });
+});

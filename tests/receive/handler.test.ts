@@ -22,7 +22,7 @@ async function withReceiver(opts: Partial<ReceiverOptions>, fn: (rx: Receiver, d
 }
 
 function post(rx: Receiver, body: Uint8Array, headers: Record<string, string> = V1_HEADERS, raw = false): Promise<Response> {
-  return Promise.resolve(rx.fetch(new Request("http://x/api/v1/receive", { method: "POST", headers, body: raw ? body : snappy(body) })));
+  return Promise.resolve(rx.fetch(new Request("http://x/api/v1/receive", { method: "POST", headers, body: (raw ? body : snappy(body)) as BodyInit })));
 }
 
 async function samples(rx: Receiver, tenant = "default-tenant", name?: string) {

@@ -28,7 +28,7 @@ function write(port: number, sender: number, i: number, batch: number): Promise<
   const samples: Array<[number, number]> = [];
   for (let k = 0; k < batch; k++) samples.push([T0 + (i + k) * 1000, i + k]);
   const body = snappy(v1Request([{ labels: [["__name__", "load"], ["sender", String(sender)]], samples }]));
-  return fetch(`http://127.0.0.1:${port}/api/v1/receive`, { method: "POST", headers: V1_HEADERS, body }).then(
+  return fetch(`http://127.0.0.1:${port}/api/v1/receive`, { method: "POST", headers: V1_HEADERS, body: body as BodyInit }).then(
     async (r) => (await r.arrayBuffer(), r.status),
     () => 0, // connection reset by the kill
   );

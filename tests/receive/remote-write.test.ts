@@ -9,6 +9,7 @@ import {
   RemoteWriteError,
   type DecodedWrite,
 } from "../../src/receive/remote-write/index.ts";
+import { labelsHash } from "../../src/tsdb/head/index.ts";
 import { concat, lenField, strField, tag, v1Label, v1Request, v1Sample, v1Series, v2Request, varint, snappy, type TestSeries } from "./fixtures/pb.ts";
 
 const T0 = 1_700_000_000_000;
@@ -37,6 +38,8 @@ for (const [name, build, decode] of [
       SERIES.map((s) => ({ labels: s.labels, samples: s.samples })),
     );
     assert.equal(d.samples, 5);
+    // The series hash the decoder computes from label bytes is the head's labelsHash.
+    for (const s of d.series) assert.equal(s.hash, labelsHash(s.labels));
     assert.equal(d.exemplars, 1);
     assert.equal(d.histograms, 2);
   });

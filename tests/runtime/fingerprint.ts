@@ -2,7 +2,8 @@
 // data. tests/runtime/kernels.test.ts runs it under node, bun and deno and requires identical
 // output: the same wasm and the same TS must give the same bits everywhere.
 import { builtinSeries } from "../../src/kernels/selfcheck-data.ts";
-import { decodeXorChunks, encodeXorChunk, xorDecode, xorEncode } from "../../src/kernels/index.ts";
+import { decodeXorChunks, downsampleRaw, encodeXorChunk, mergeDedup, RES_5M, xorDecode, xorEncode } from "../../src/kernels/index.ts";
+import { AGGREGATES } from "../../src/kernels/downsample-ref.ts";
 
 async function sha256(parts: ArrayBufferView[]): Promise<string> {
   let len = 0;
@@ -37,4 +38,26 @@ const fingerprint: Record<string, string | number> = {
   xorDecodeRef: await sha256([...refDecoded.map((d) => d.ts), ...refDecoded.map((d) => d.vs)]),
   // ---- other kernels (dedup/merge, downsample): add their output hashes here ----
 };
+
+// Merge-dedup and downsampling on the decoded series: replica pairs are neighbouring series
+// (overlapping time ranges, different values), so both algorithms have real work to do.
+const decoded = series.map((_, i) => {
+  const from = bulk.offsets[i * Math.ceil(1000 / 120)];
+  const to = bulk.offsets[(i + 1) * Math.ceil(1000 / 120)];
+  return { ts: bulk.ts.subarray(from, to), vs: bulk.vs.subarray(from, to) };
+});
+const merged: ArrayBufferView[] = [];
+for (let i = 0; i + 1 < decoded.length; i += 2) {
+  for (const algorithm of ["penalty", "chain"] as const) {
+    const m = mergeDedup(algorithm, [decoded[i], decoded[i + 1]], i % 4 === 0);
+    merged.push(m.ts, m.vs);
+  }
+}
+fingerprint.mergeDedup = await sha256(merged);
+const downsampled: ArrayBufferView[] = [];
+for (const d of decoded) {
+  const r = downsampleRaw(d.ts, d.vs, RES_5M);
+  for (const name of AGGREGATES) downsampled.push(r[name].ts, r[name].vs);
+}
+fingerprint.downsample5m = await sha256(downsampled);
 console.log(JSON.stringify(fingerprint));

@@ -113,14 +113,14 @@ test("endpoint timeout: a slow endpoint becomes a warning under WARN", async () 
     series: [series({ __name__: "up", job: "slow" }, [xorChunk(0, 3)])],
     beforeSend: (signal) =>
       new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, 5000);
+        const t = setTimeout(resolve, 30_000);
         signal?.addEventListener("abort", () => (clearTimeout(t), reject(signal.reason)));
       }),
   });
   const srv = await serveStoreGrpc({ address: "127.0.0.1:0", store: slow });
   const slowClient = createStoreClient({ address: `127.0.0.1:${srv.port}`, name: "slow" });
   try {
-    const proxy = new ProxyStore({ endpoints: () => [...endpoints.endpoints(), { client: slowClient, info: null }], endpointTimeoutMs: 300 });
+    const proxy = new ProxyStore({ endpoints: () => [...endpoints.endpoints(), { client: slowClient, info: null }], endpointTimeoutMs: 2000 });
     const got = await collect(proxy.series(seriesReq({ matchers: [eq("__name__", "up")] })));
     const w = got.filter((r) => r.result.case === "warning").map((r) => r.result.value as string);
     assert.equal(w.length, 1);
@@ -190,6 +190,53 @@ test("proxy served over gRPC (querier stacking) and label APIs", async () => {
     assert.deepEqual(limited.values, ["api", "db"]);
   } finally {
     await c.close();
+    await srv.close();
+  }
+});
+
+test("cancellation: a consumer that stops early and a caller's deadline both cancel the fan-out", async () => {
+  const aborted = new Set<AbortSignal>();
+  const sent = new WeakMap<AbortSignal, number>();
+  const gated = new MemoryStore({
+    series: ["x1", "x2", "x3"].map((job) => series({ __name__: "up", job }, [xorChunk(0, 3)])),
+    // The third series is only sent after a long wait, so the call is in flight when we stop.
+    // (The proxy can pass x1 on once it has seen x2: it must look one series ahead per stream,
+    // because a store may split one series over several frames.)
+    beforeSend: async (signal) => {
+      if (!signal) return;
+      const n = sent.get(signal) ?? 0;
+      sent.set(signal, n + 1);
+      if (n < 2) return;
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, 30_000);
+        signal.addEventListener("abort", () => (clearTimeout(t), aborted.add(signal), reject(signal.reason)), { once: true });
+      });
+    },
+  });
+  const srv = await serveStoreGrpc({ address: "127.0.0.1:0", store: gated });
+  const gatedClient = createStoreClient({ address: `127.0.0.1:${srv.port}`, name: "gated" });
+  // proxy (in a gRPC server) -> gated store (in another gRPC server): two hops.
+  const proxy = new ProxyStore({ endpoints: () => [{ client: gatedClient, info: null }] });
+  const proxySrv = await serveStoreGrpc({ address: "127.0.0.1:0", store: proxy });
+  const c = createStoreClient({ address: `127.0.0.1:${proxySrv.port}` });
+  try {
+    // 1. Early stop: take the first series, then leave the loop.
+    for await (const r of c.series(seriesReq())) {
+      assert.equal(labelsOf(r), "__name__=up,job=x1");
+      break;
+    }
+    for (let i = 0; i < 200 && aborted.size < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(aborted.size, 1, "the far store saw the cancel through the proxy");
+    // 2. Deadline: the caller's 400 ms budget travels as grpc-timeout through both hops.
+    await assert.rejects(collect(c.series(seriesReq({ partialResponseStrategy: PartialResponseStrategy.ABORT }), { timeoutMs: 400 })), {
+      code: "DeadlineExceeded",
+    });
+    for (let i = 0; i < 200 && aborted.size < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(aborted.size, 2, "the far store saw the deadline");
+  } finally {
+    await c.close();
+    await gatedClient.close();
+    await proxySrv.close();
     await srv.close();
   }
 });

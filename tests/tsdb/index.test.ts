@@ -15,10 +15,14 @@ interface S {
 }
 
 function makeSeries(n: number, seed = 1): S[] {
-  let x = seed;
+  // mulberry32: deterministic and exact in 32-bit integer arithmetic.
+  let x = seed >>> 0;
   const rnd = (k: number) => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x % k;
+    x = (x + 0x6d2b79f5) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) % k;
   };
   const names = ["up", "http_requests_total", "node_cpu_seconds_total", "ünïcode_metric"];
   const out = new Map<string, Label[]>();

@@ -29,7 +29,7 @@ export interface S3Response {
 }
 
 export class S3Client {
-  private readonly aws: AwsClient;
+  private aws: AwsClient;
   /** Test hook and log counter: attempts that were retried. */
   retries = 0;
 
@@ -41,7 +41,12 @@ export class S3Client {
     fetchFn?: (req: Request) => Promise<Response>,
   ) {
     this.fetchFn = fetchFn ?? ((r) => fetch(r));
-    this.aws = new AwsClient({
+    this.aws = this.signer();
+  }
+
+  private signer(): AwsClient {
+    const cfg = this.cfg;
+    return new AwsClient({
       accessKeyId: cfg.accessKey,
       secretAccessKey: cfg.secretKey,
       sessionToken: cfg.sessionToken,
@@ -69,11 +74,22 @@ export class S3Client {
     const op = `s3 ${req.method} ${this.cfg.bucket}/${req.key}`;
     let payloadHash = "UNSIGNED-PAYLOAD";
     if (req.body) payloadHash = hex(await crypto.subtle.digest("SHA-256", req.body as Uint8Array<ArrayBuffer>));
+    let regionFixed = false;
     for (let attempt = 0; ; attempt++) {
       let failure: Error;
       try {
         return await this.attempt(req, op, payloadHash);
       } catch (e) {
+        // Signed for the wrong region (e.g. no `region:` and an endpoint that doesn't name it):
+        // AWS says which region the bucket is in; switch to it once and go on, as minio-go does
+        // with its bucket-location lookup.
+        if (e instanceof S3Error && e.code === "AuthorizationHeaderMalformed" && e.region && e.region !== this.cfg.region && !regionFixed) {
+          regionFixed = true;
+          this.cfg.region = e.region;
+          this.aws = this.signer();
+          attempt--;
+          continue;
+        }
         if (e instanceof S3Error && !isRetryableStatus(e.status) && !RETRYABLE_CODES.has(e.code)) throw e;
         failure = e instanceof Error ? e : new Error(String(e));
       }

@@ -7,6 +7,8 @@ export class S3Error extends Error {
   readonly code: string;
   readonly s3Message: string;
   readonly requestId: string;
+  /** The bucket's real region, when S3 says the request was signed for the wrong one. */
+  region?: string;
 
   constructor(op: string, status: number, code: string, s3Message: string, requestId = "") {
     const hint = AUTH_ERROR_CODES.has(code) || status === 403 ? " [check access_key, secret_key, region and the bucket's permissions]" : "";
@@ -47,5 +49,7 @@ const STATUS_CODES: Record<number, string> = {
 export function s3ErrorFromBody(op: string, status: number, body: string, requestId = ""): S3Error {
   const code = xmlText(body, "Code") ?? STATUS_CODES[status] ?? `HTTP${status}`;
   const message = xmlText(body, "Message") ?? (body.trim().startsWith("<") ? "" : body.trim().slice(0, 200));
-  return new S3Error(op, status, code, message, xmlText(body, "RequestId") ?? requestId);
+  const err = new S3Error(op, status, code, message, xmlText(body, "RequestId") ?? requestId);
+  err.region = xmlText(body, "Region");
+  return err;
 }

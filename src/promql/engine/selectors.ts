@@ -40,7 +40,7 @@ async function fetch(
   return res.series;
 }
 
-export async function evalVectorSelector(ctx: Ctx, vs: VectorSelector, withTs = false): Promise<StepSeries[]> {
+export async function evalVectorSelector(ctx: Ctx, vs: VectorSelector, withTs = false, withSt = false): Promise<StepSeries[]> {
   const refs = refTimes(ctx, vs);
   const lookback = ctx.st.opts.lookbackDelta;
   const [lo, hi] = minMax(refs);
@@ -50,7 +50,8 @@ export async function evalVectorSelector(ctx: Ctx, vs: VectorSelector, withTs = 
   for (const s of stored) {
     const ss = newStepSeries(s.labels, ctx.n);
     if (withTs) ss.sampleTs = new Float64Array(ctx.n);
-    const { ts, vs: vals } = s;
+    if (withSt) ss.sampleSt = new Float64Array(ctx.n);
+    const { ts, vs: vals, hs } = s;
     let j = -1; // index of the last sample with ts <= ref
     let any = false;
     for (let i = 0; i < ctx.n; i++) {
@@ -60,9 +61,12 @@ export async function evalVectorSelector(ctx: Ctx, vs: VectorSelector, withTs = 
       if (j < 0 || ts[j] <= ref - lookback) continue;
       const v = vals[j];
       if (v !== v && isStaleNaN(v)) continue;
+      // Native histogram samples are not evaluated yet (later issue): no float value here.
+      if (hs && hs[j] !== undefined) continue;
       ss.vals[i] = vs.smoothed ? smoothedAt(ts, vals, j, ref, lookback) : v;
       ss.has[i] = 1;
       if (ss.sampleTs) ss.sampleTs[i] = ts[j];
+      if (ss.sampleSt) ss.sampleSt[i] = s.sts ? s.sts[j] : NaN;
       any = true;
       points++;
     }
@@ -72,20 +76,30 @@ export async function evalVectorSelector(ctx: Ctx, vs: VectorSelector, withTs = 
   return out;
 }
 
-function dropStale(s: StoredSeries): RangeSeries {
+// Range windows hold float samples only: stale markers are dropped, and so are native
+// histogram samples until histogram evaluation lands (later issue).
+function skip(s: StoredSeries, i: number): boolean {
+  const v = s.vs[i];
+  return (v !== v && isStaleNaN(v)) || (s.hs !== undefined && s.hs[i] !== undefined);
+}
+
+function dropStale(s: StoredSeries, withSt: boolean): RangeSeries {
   const { ts, vs } = s;
+  const sts = withSt ? s.sts : undefined;
   let stale = 0;
-  for (let i = 0; i < vs.length; i++) if (vs[i] !== vs[i] && isStaleNaN(vs[i])) stale++;
-  if (stale === 0) return { metric: s.labels, ts, vs, dropName: false };
+  for (let i = 0; i < vs.length; i++) if (skip(s, i)) stale++;
+  if (stale === 0) return { metric: s.labels, ts, vs, dropName: false, sts };
   const nts = new Float64Array(ts.length - stale);
   const nvs = new Float64Array(ts.length - stale);
+  const nst = sts ? new Float64Array(ts.length - stale) : undefined;
   let j = 0;
   for (let i = 0; i < vs.length; i++) {
-    if (vs[i] !== vs[i] && isStaleNaN(vs[i])) continue;
+    if (skip(s, i)) continue;
     nts[j] = ts[i];
+    if (nst) nst[j] = sts![i];
     nvs[j++] = vs[i];
   }
-  return { metric: s.labels, ts: nts, vs: nvs, dropName: false };
+  return { metric: s.labels, ts: nts, vs: nvs, dropName: false, sts: nst };
 }
 
 export function matrixRange(ctx: Ctx, ms: MatrixSelector): number {
@@ -101,7 +115,7 @@ export async function matrixInput(ctx: Ctx, ms: MatrixSelector, func?: string): 
   // after it), so they read one lookback further in each direction.
   const extra = vs.anchored || vs.smoothed ? ctx.st.opts.lookbackDelta : 0;
   const stored = await fetch(ctx, vs, lo - range + 1 - extra, hi + (vs.smoothed ? extra : 0), range, func);
-  const series = stored.map(dropStale);
+  const series = stored.map((s) => dropStale(s, ctx.features.startTimestamps));
   return { series, ends, range, selector: vs, pos: ms.pos };
 }
 

@@ -14,6 +14,8 @@ export interface StepSeries {
   dropName: boolean;
   // Sample timestamps per step (only vector selectors fill this, for timestamp()).
   sampleTs?: Float64Array;
+  // Start timestamps of those samples (only for start_timestamp()).
+  sampleSt?: Float64Array;
 }
 
 export function newStepSeries(metric: Labels, n: number, dropName = false): StepSeries {

@@ -9,6 +9,7 @@ export interface RangeSeries {
   ts: Float64Array; // ascending, stale markers removed
   vs: Float64Array;
   dropName: boolean;
+  sts?: Float64Array; // start timestamps (ms, NaN = unknown), index-aligned with ts
 }
 
 // A range vector as seen from each step: step i looks at samples with

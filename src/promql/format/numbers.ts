@@ -51,3 +51,20 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+// Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent.
+export function formatPlainFloat(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (Object.is(v, -0)) return "-0";
+  const [mant, expStr] = v.toExponential().split("e");
+  const exp = Number(expStr);
+  const neg = v < 0 ? "-" : "";
+  const digits = mant.replace("-", "").replace(".", "");
+  if (exp >= 0) {
+    const intPart = digits.length > exp + 1 ? digits.slice(0, exp + 1) : digits.padEnd(exp + 1, "0");
+    const frac = digits.slice(exp + 1);
+    return neg + intPart + (frac ? "." + frac : "");
+  }
+  return neg + "0." + "0".repeat(-exp - 1) + digits;
+}

@@ -1,6 +1,7 @@
-// AST -> the JSON tree /api/v1/parse_query returns (Prometheus's translateAST shape).
+// AST -> the JSON tree /api/v1/parse_query returns (the shape of Prometheus's translateAST,
+// which the UI's tree view reads).
 import type { Expr, VectorSelector } from "../ast.ts";
-import { formatGoFloat } from "./numbers.ts";
+import { formatPlainFloat } from "./numbers.ts";
 
 export type JsonTree = { [k: string]: unknown } | null;
 
@@ -18,7 +19,15 @@ export function exprToTree(e: Expr): JsonTree {
         op: e.op,
         lhs: exprToTree(e.lhs),
         rhs: exprToTree(e.rhs),
-        matching: e.matching ? { card: e.matching.card, labels: e.matching.matchingLabels, on: e.matching.on, include: e.matching.include } : null,
+        matching: e.matching
+          ? {
+              card: e.matching.card,
+              labels: e.matching.matchingLabels,
+              on: e.matching.on,
+              include: e.matching.include,
+              fillValues: { lhs: e.matching.fillLeft, rhs: e.matching.fillRight },
+            }
+          : null,
         bool: e.returnBool,
       };
     case "Call":
@@ -29,12 +38,18 @@ export function exprToTree(e: Expr): JsonTree {
       };
     case "MatrixSelector": {
       const vs = e.vectorSelector;
-      return { type: "matrixSelector", name: vs.name, range: e.range, offset: vs.offset, matchers: matchers(vs), timestamp: vs.timestamp, startOrEnd: vs.startOrEnd };
+      return {
+        type: "matrixSelector", name: vs.name, range: e.range, offset: vs.offset, matchers: matchers(vs), timestamp: vs.timestamp,
+        startOrEnd: vs.startOrEnd, anchored: vs.anchored, smoothed: vs.smoothed,
+      };
     }
     case "SubqueryExpr":
-      return { type: "subquery", expr: exprToTree(e.expr), range: e.range, offset: e.offset, step: e.step, timestamp: e.timestamp, startOrEnd: e.startOrEnd };
+      return {
+        type: "subquery", expr: exprToTree(e.expr), range: e.range, offset: e.offset, step: e.step, timestamp: e.timestamp,
+        startOrEnd: e.startOrEnd, alignEvalTime: false,
+      };
     case "NumberLiteral":
-      return { type: "numberLiteral", val: formatGoFloat(e.val) };
+      return { type: "numberLiteral", val: formatPlainFloat(e.val) };
     case "ParenExpr":
       return { type: "parenExpr", expr: exprToTree(e.expr) };
     case "StringLiteral":
@@ -42,7 +57,10 @@ export function exprToTree(e: Expr): JsonTree {
     case "UnaryExpr":
       return { type: "unaryExpr", op: e.op, expr: exprToTree(e.expr) };
     case "VectorSelector":
-      return { type: "vectorSelector", name: e.name, offset: e.offset, matchers: matchers(e), timestamp: e.timestamp, startOrEnd: e.startOrEnd };
+      return {
+        type: "vectorSelector", name: e.name, offset: e.offset, matchers: matchers(e), timestamp: e.timestamp, startOrEnd: e.startOrEnd,
+        anchored: e.anchored, smoothed: e.smoothed,
+      };
     case "StepInvariantExpr":
       return exprToTree(e.expr);
     case "DurationExpr":

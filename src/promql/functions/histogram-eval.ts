@@ -1,7 +1,8 @@
 // histogram_quantile / histogram_fraction over classic `le` buckets: series are grouped by
 // their labels without `le` (once per query); buckets are gathered per step.
-import type { Labels } from "../../labels/labels.ts";
-import { labelsKey, METRIC_NAME } from "../../labels/labels.ts";
+import type { Label, Labels } from "../../labels/labels.ts";
+import { labelsKey, METRIC_NAME, sortLabels } from "../../labels/labels.ts";
+import { formatFloatF } from "../engine/format.ts";
 import type { Call } from "../ast.ts";
 import type { Ctx } from "../engine/context.ts";
 import { dropMetricName, mergeSameLabels, newStepSeries, type StepSeries } from "../engine/series.ts";
@@ -92,4 +93,40 @@ export function histogramFraction(
     if (any) out.push(g.out);
   }
   return { kind: "vector", series: ctx.features.delayedNameRemoval ? out : mergeSameLabels(out) };
+}
+
+// Label value for a quantile in histogram_quantiles(): shortest decimal form, with ".0" on
+// whole numbers ("0.0", "0.25", "1.0").
+function quantileLabel(q: number): string {
+  const s = formatFloatF(q);
+  return Number.isFinite(q) && !s.includes(".") ? s + ".0" : s;
+}
+
+// histogram_quantiles(v, "label", q1, q2, ...): one output series per group and quantile.
+export function histogramQuantiles(ctx: Ctx, call: Call, vec: StepSeries[], label: string, qs: Float64Array[]): EvalValue {
+  for (const q of qs) for (const x of q) if (!(x >= 0 && x <= 1)) ctx.st.annos.invalidQuantile(x, call.args[2].pos);
+  const groups = groupBuckets(ctx, call, vec, 0);
+  const out: StepSeries[] = [];
+  for (const g of groups) {
+    for (const q of qs) {
+      const o = newStepSeries(g.out.metric, ctx.n, g.out.dropName);
+      let any = false;
+      for (let i = 0; i < ctx.n; i++) {
+        const bs = bucketsAt(g, i);
+        if (!bs) continue;
+        const [v, forced] = bucketQuantile(q[i], bs);
+        if (forced) ctx.st.annos.forcedMonotonicity(g.name, call.args[0].pos);
+        o.vals[i] = v;
+        o.has[i] = 1;
+        any = true;
+      }
+      if (!any) continue;
+      // The label value follows the step's quantile; quantiles are constant in practice.
+      const ls: Label[] = o.metric.filter((l) => l.name !== label);
+      ls.push({ name: label, value: quantileLabel(q[0]) });
+      o.metric = sortLabels(ls);
+      out.push(o);
+    }
+  }
+  return { kind: "vector", series: mergeSameLabels(out) };
 }

@@ -8,7 +8,7 @@ import { evalVectorSelector, matrixInput, subqueryInput, windows } from "../engi
 import { markDropName, mergeSameLabels, newStepSeries, type StepSeries } from "../engine/series.ts";
 import type { EvalValue, RangeInput } from "../engine/values.ts";
 import { METRIC_NAME } from "../../labels/labels.ts";
-import type { RangeKernel, Win } from "./window.ts";
+import { countResets, newWin, type RangeKernel, type Win } from "./window.ts";
 import * as R from "./rate.ts";
 import * as O from "./over-time.ts";
 import * as G from "./regression.ts";
@@ -17,7 +17,7 @@ import { dateFns } from "./time.ts";
 import { labelJoin, labelReplace } from "./labels.ts";
 import { sortByLabel, sortByValue } from "./sort.ts";
 import { absent, absentOverTime } from "./absent.ts";
-import { histogramFraction, histogramQuantile } from "./histogram-eval.ts";
+import { histogramFraction, histogramQuantile, histogramQuantiles } from "./histogram-eval.ts";
 import { evalInfo } from "./info.ts";
 import { checkExtended, extendedValue } from "./extended.ts";
 
@@ -106,7 +106,7 @@ async function evalRangeFn(ctx: Ctx, call: Call, ev: Evaluate, spec: RangeSpec):
   const lo = new Int32Array(n);
   const hi = new Int32Array(n);
   const args = new Array<number>(argVals.length).fill(0);
-  const w: Win = { ts: input.series[0]?.ts, vs: input.series[0]?.vs, lo: 0, hi: 0, start: 0, end: 0, range: input.range, t: 0, args, metric: [] };
+  const w: Win = newWin(input.range, args);
   const out: StepSeries[] = [];
   const sel = input.selector;
   const extended = sel !== null && (sel.anchored || sel.smoothed);
@@ -115,6 +115,9 @@ async function evalRangeFn(ctx: Ctx, call: Call, ev: Evaluate, spec: RangeSpec):
   let charged = 0;
   for (const s of input.series) {
     windows(s.ts, input.ends, input.range, lo, hi);
+    if (spec.counter) w.resetsUpTo = countResets(s.vs, w.resetsUpTo);
+    w.sts = s.sts ?? null;
+    w.stOverlap = false;
     const o = newStepSeries(s.metric, n, s.dropName);
     let any = false;
     w.metric = s.metric;
@@ -140,6 +143,7 @@ async function evalRangeFn(ctx: Ctx, call: Call, ev: Evaluate, spec: RangeSpec):
       o.has[i] = 1;
       any = true;
     }
+    if (w.stOverlap) ctx.st.annos.startTimeOverlap(s.metric.find((l) => l.name === METRIC_NAME)?.value ?? "", call.args[mi].pos);
     if (!any) continue;
     if (spec.counter) {
       const metricName = s.metric.find((l) => l.name === METRIC_NAME)?.value ?? "";
@@ -214,9 +218,24 @@ const scalarFill = (ctx: Ctx, f: (t: number) => number): EvalValue => {
   return { kind: "scalar", vals };
 };
 
+async function scalarPair(ctx: Ctx, call: Call, ev: Evaluate, f: (a: number, b: number) => number): Promise<EvalValue> {
+  const a = await scalarArg(ctx, call.args[0], ev);
+  const b = await scalarArg(ctx, call.args[1], ev);
+  const vals = new Float64Array(ctx.n);
+  for (let i = 0; i < ctx.n; i++) vals[i] = f(a[i], b[i]);
+  return { kind: "scalar", vals };
+}
+
 const custom: Record<string, Impl> = {
   time: async (ctx) => scalarFill(ctx, (t) => t / 1000),
   pi: async (ctx) => scalarFill(ctx, () => Math.PI),
+  // Experimental query-parameter functions: the outermost query's range and step, in seconds.
+  start: async (ctx) => scalarFill(ctx, () => ctx.st.queryStart / 1000),
+  end: async (ctx) => scalarFill(ctx, () => ctx.st.queryEnd / 1000),
+  step: async (ctx) => scalarFill(ctx, () => ctx.st.queryStep / 1000),
+  range: async (ctx) => scalarFill(ctx, () => (ctx.st.queryEnd - ctx.st.queryStart) / 1000),
+  min_of: async (ctx, call, ev) => scalarPair(ctx, call, ev, Math.min),
+  max_of: async (ctx, call, ev) => scalarPair(ctx, call, ev, Math.max),
   vector: async (ctx, call, ev) => {
     const vals = await scalarArg(ctx, call.args[0], ev);
     const o = newStepSeries([], ctx.n);
@@ -281,7 +300,42 @@ const custom: Record<string, Impl> = {
       await scalarArg(ctx, call.args[1], ev),
       await vectorArg(ctx, call.args[2], ev),
     ),
+  histogram_quantiles: async (ctx, call, ev) => {
+    const vec = await vectorArg(ctx, call.args[0], ev);
+    const label = await stringArg(ctx, call.args[1], ev);
+    const qs: Float64Array[] = [];
+    for (const a of call.args.slice(2)) qs.push(await scalarArg(ctx, a, ev));
+    return histogramQuantiles(ctx, call, vec, label, qs);
+  },
   info: async (ctx, call, ev) => evalInfo(ctx, call, ev),
+  // Experimental: the start timestamp (seconds) of each selected sample, 0 when unknown.
+  start_timestamp: async (ctx, call, ev) => {
+    const arg = unwrap(call.args[0]);
+    if (arg.type !== "VectorSelector") {
+      await vectorArg(ctx, call.args[0], ev);
+      return { kind: "vector", series: [] };
+    }
+    const series = await evalVectorSelector(ctx, arg, false, true);
+    for (const s of series) {
+      for (let i = 0; i < ctx.n; i++) {
+        const st = s.sampleSt![i];
+        s.vals[i] = st === st ? st / 1000 : 0;
+      }
+      markDropName(s, ctx.features);
+    }
+    return { kind: "vector", series: ctx.features.delayedNameRemoval ? series : mergeSameLabels(series) };
+  },
+  // These read native histogram samples only; float samples give no output, as in
+  // Prometheus. Histogram samples are not evaluated yet (later issue), so the result is empty.
+  ...Object.fromEntries(
+    ["histogram_avg", "histogram_count", "histogram_sum", "histogram_stddev", "histogram_stdvar"].map((name) => [
+      name,
+      async (ctx: Ctx, call: Call, ev: Evaluate): Promise<EvalValue> => {
+        await vectorArg(ctx, call.args[0], ev);
+        return { kind: "vector", series: [] };
+      },
+    ]),
+  ),
 };
 
 async function sortImpl(ctx: Ctx, call: Call, ev: Evaluate): Promise<EvalValue> {

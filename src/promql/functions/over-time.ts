@@ -1,6 +1,6 @@
 // The *_over_time family, changes and resets: aggregations over one series' window.
 import { kahanInc, kahan, MeanAcc, quantile } from "./kahan.ts";
-import type { Win } from "./window.ts";
+import { stReset, type Win } from "./window.ts";
 
 const mean = new MeanAcc();
 
@@ -69,6 +69,7 @@ export const quantileOverTime = (w: Win) => quantile(w.args[0], w.vs.slice(w.lo,
 
 export function madOverTime(w: Win): number {
   const vals = w.vs.slice(w.lo, w.hi);
+  for (const v of vals) if (v !== v) return NaN;
   const median = quantile(0.5, vals);
   const dev = vals.map((v) => Math.abs(v - median));
   return quantile(0.5, dev);
@@ -87,6 +88,10 @@ export function changes(w: Win): number {
 
 export function resets(w: Win): number {
   let c = 0;
+  if (w.sts) {
+    for (let i = w.lo + 1; i < w.hi; i++) if (w.vs[i] < w.vs[i - 1] || stReset(w, i)) c++;
+    return c;
+  }
   let prev = w.vs[w.lo];
   for (let i = w.lo + 1; i < w.hi; i++) {
     const cur = w.vs[i];

@@ -4,7 +4,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import type { FeatureFlags } from "../api.ts";
 import type {
-  AggregateExpr, AggregateOp, BinaryExpr, BinaryOp, Call, DurationExpr, Expr, MatrixSelector, PosRange, SubqueryExpr, VectorMatching, VectorSelector,
+  AggregateExpr, AggregateOp, BinaryExpr, BinaryOp, Call, Expr, MatrixSelector, PosRange, SubqueryExpr, VectorMatching, VectorSelector,
 } from "../ast.ts";
 import { Matcher, MatcherError, type MatchType } from "../../labels/matcher.ts";
 import { isWellFormedUtf16 } from "../../labels/labels.ts";
@@ -57,6 +57,13 @@ export function buildExpr(node: SyntaxNode, ctx: BuildCtx): Expr {
       throw e;
     }
     if (d.expr && !ctx.features.durationExpressions) fail(n.from, n.to, "experimental duration expression is not enabled");
+    return d;
+  };
+
+  // Literal ranges and subquery steps must be positive (expressions are checked when resolved).
+  const positiveDuration = (n: SyntaxNode): DurationValue => {
+    const d = duration(n);
+    if (!d.expr && d.ms !== null && d.ms <= 0) fail(n.from, n.to, "duration must be greater than 0");
     return d;
   };
 
@@ -149,7 +156,8 @@ export function buildExpr(node: SyntaxNode, ctx: BuildCtx): Expr {
       try {
         matchers.push(new Matcher(MATCH_OPS[op.firstChild!.name], label, value));
       } catch (e) {
-        if (e instanceof MatcherError) fail(ln.from, val.to, e.message);
+        // Prometheus reports Go's regexp error text as is ("error parsing regexp: …").
+        if (e instanceof MatcherError) fail(ln.from, val.to, e.message.replace(/^invalid regular expression ".*?": (?=error parsing regexp)/s, ""));
         throw e;
       }
     }
@@ -217,7 +225,7 @@ export function buildExpr(node: SyntaxNode, ctx: BuildCtx): Expr {
 
   const matrix = (n: SyntaxNode, inner: Expr): Expr => {
     const durNode = child(n, "DurationExpr")!;
-    const d = duration(durNode);
+    const d = positiveDuration(durNode);
     const open = ctx.src.lastIndexOf("[", durNode.from);
     return pushDown(inner, n.to, (t) => {
       if (t.type !== "VectorSelector") return fail(open, n.to, "ranges only allowed for vector selectors");
@@ -231,8 +239,8 @@ export function buildExpr(node: SyntaxNode, ctx: BuildCtx): Expr {
 
   const subquery = (n: SyntaxNode, inner: Expr): Expr => {
     const durs = kids(n).filter((k) => k.name === "DurationExpr");
-    const r = duration(durs[0]);
-    const s: DurationValue | null = durs[1] ? duration(durs[1]) : null;
+    const r = positiveDuration(durs[0]);
+    const s: DurationValue | null = durs[1] ? positiveDuration(durs[1]) : null;
     return pushDown(inner, n.to, (t) => {
       const sq: SubqueryExpr = {
         type: "SubqueryExpr", expr: t, range: r.ms ?? 0, step: s?.ms ?? 0, offset: 0, timestamp: null, startOrEnd: null, pos: { start: t.pos.start, end: n.to },
@@ -356,4 +364,3 @@ const PRECEDENCE: Record<BinaryOp, number> = {
   "+": 4, "-": 4, "*": 5, "/": 5, "%": 5, atan2: 5, "^": 6,
 };
 
-export type { DurationExpr };

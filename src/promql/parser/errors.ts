@@ -14,50 +14,84 @@ interface LexIssue {
   msg: string;
 }
 
-// The first error Prometheus's lexer would report, scanning left to right.
+// The first error Prometheus's lexer would report, scanning left to right. Like its lexer,
+// parentheses are counted, one bracket may be open, and braces switch to a stricter state.
 export function lexerIssue(src: string): LexIssue | null {
-  const stack: { ch: string; pos: number }[] = [];
+  let parens = 0;
+  let bracketOpen = false;
+  let inBraces = false;
   for (let i = 0; i < src.length; ) {
     const c = src[i];
-    const top = stack[stack.length - 1]?.ch;
+    if (c === '"' || c === "'" || c === "`") {
+      const j = skipString(src, i);
+      if (j > src.length || src[j - 1] !== c || j - 1 === i) return { pos: i, msg: c === "`" ? "unterminated raw string" : "unterminated quoted string" };
+      i = j;
+      continue;
+    }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (inBraces) {
+      if (/[A-Za-z_]/.test(c)) {
+        while (i < src.length && /[A-Za-z0-9_:]/.test(src[i])) i++;
+        continue;
+      }
+      if (c === "," || c === "=") {
+        i += c === "=" && src[i + 1] === "~" ? 2 : 1;
+        continue;
+      }
+      if (c === "!") {
+        const n = src[i + 1] ?? "";
+        if (n !== "=" && n !== "~") return { pos: i, msg: `unexpected character after '!' inside braces: ${goQuoteRune(n)}` };
+        i += 2;
+        continue;
+      }
+      if (c === "{") return { pos: i, msg: "unexpected left brace '{'" };
+      if (c === "}") {
+        inBraces = false;
+        i++;
+        continue;
+      }
+      return { pos: i, msg: `unexpected character inside braces: ${goQuoteRune(c)}` };
+    }
     if (c === "#") {
       while (i < src.length && src[i] !== "\n") i++;
       continue;
     }
-    if (c === '"' || c === "'" || c === "`") {
-      const j = skipString(src, i);
-      if (j > src.length || src[j - 1] !== c || j - 1 === i) return { pos: i, msg: "unterminated quoted string" };
-      i = j;
-      continue;
-    }
-    if (c === "(" || c === "[" || c === "{") {
-      if (c === "{" && top === "{") return { pos: i, msg: "unexpected left brace '{'" };
-      if (c === "[" && top === "[") return { pos: i, msg: "unexpected left bracket '['" };
-      stack.push({ ch: c, pos: i });
-      i++;
-      continue;
-    }
-    if (c === ")") {
-      if (top === "{") return { pos: i, msg: "unexpected right parenthesis ')' inside braces" };
-      if (top !== "(") return { pos: i, msg: "unexpected right parenthesis ')'" };
-      stack.pop();
-      i++;
-      continue;
-    }
-    if (c === "]") {
-      if (top !== "[") return { pos: i, msg: "unexpected right bracket ']'" };
-      stack.pop();
-      i++;
-      continue;
-    }
-    if (c === "}") {
-      if (top !== "{") return { pos: i, msg: "unexpected right brace '}'" };
-      stack.pop();
-      i++;
-      continue;
-    }
-    if (c === "!" && src[i + 1] !== "=" && src[i + 1] !== "~") {
-      return { pos: i, msg: `unexpected character after '!': ${goQuoteRune(src[i + 1] ?? "")}` };
+    switch (c) {
+      case "(":
+        parens++;
+        i++;
+        continue;
+      case ")":
+        parens--;
+        // Prometheus emits the token before noticing, so it reports the position after it.
+        if (parens < 0) return { pos: i + 1, msg: "unexpected right parenthesis ')'" };
+        i++;
+        continue;
+      case "{":
+        inBraces = true;
+        i++;
+        continue;
+      case "[":
+        if (bracketOpen) return { pos: i, msg: "unexpected left bracket '['" };
+        bracketOpen = true;
+        i++;
+        continue;
+      case "]":
+        if (!bracketOpen) return { pos: i, msg: "unexpected right bracket ']'" };
+        bracketOpen = false;
+        i++;
+        continue;
+      case "=":
+        if (src[i + 1] === "~") return { pos: i, msg: "unexpected character after '=': '~'" };
+        i += src[i + 1] === "=" ? 2 : 1;
+        continue;
+      case "!":
+        if (src[i + 1] !== "=") return { pos: i, msg: `unexpected character after '!': ${goQuoteRune(src[i + 1] ?? "")}` };
+        i += 2;
+        continue;
     }
     if (/[0-9.]/.test(c) && !(c === "." && !/[0-9]/.test(src[i + 1] ?? ""))) {
       let j = i + 1;
@@ -70,17 +104,19 @@ export function lexerIssue(src: string): LexIssue | null {
       i = j;
       continue;
     }
-    if (/[\s\w:,=<>+\-*/%^@~!]/.test(c)) {
+    if (/[A-Za-z_:]/.test(c)) {
+      while (i < src.length && /[A-Za-z0-9_:]/.test(src[i])) i++;
+      continue;
+    }
+    if (/[,+\-*/%^@<>:]/.test(c)) {
       i++;
       continue;
     }
     return { pos: i, msg: `unexpected character: ${goQuoteRune(c)}` };
   }
-  const open = stack[stack.length - 1];
-  if (open) {
-    const what = open.ch === "(" ? "unclosed left parenthesis" : open.ch === "[" ? "unclosed left bracket" : "unexpected end of input inside braces";
-    return { pos: src.length, msg: what };
-  }
+  if (inBraces) return { pos: src.length, msg: "unexpected end of input inside braces" };
+  if (parens > 0) return { pos: src.length, msg: "unclosed left parenthesis" };
+  if (bracketOpen) return { pos: src.length, msg: "unclosed left bracket" };
   return null;
 }
 
@@ -109,7 +145,7 @@ const PUNCT: Record<string, string> = {
 };
 
 // The token at `pos` as Prometheus describes it in "unexpected …" messages.
-export function describeToken(src: string, pos: number): { desc: string; end: number } {
+export function describeToken(src: string, pos: number, wordsAreIdentifiers = false): { desc: string; end: number } {
   let i = pos;
   while (i < src.length && /\s/.test(src[i])) i++;
   if (i >= src.length) return { desc: "end of input", end: i };
@@ -121,11 +157,13 @@ export function describeToken(src: string, pos: number): { desc: string; end: nu
   }
   const two = src.slice(i, i + 2);
   for (const op of [two, c]) {
-    if (OPERATORS.has(op) && /[^\w]/.test(op[0])) return { desc: `<op:${op}>`, end: i + op.length };
+    // Inside braces `=` & co. are matcher tokens, printed quoted.
+    if (OPERATORS.has(op) && /[^\w]/.test(op[0])) return { desc: wordsAreIdentifiers ? JSON.stringify(op) : `<op:${op}>`, end: i + op.length };
   }
   const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(src.slice(i))?.[0];
   if (word) {
     const lw = word.toLowerCase();
+    if (wordsAreIdentifiers) return { desc: `identifier ${quoteShort(word)}`, end: i + word.length };
     if (OPERATORS.has(lw)) return { desc: `<op:${lw}>`, end: i + word.length };
     if (AGGREGATORS.has(lw)) return { desc: `<aggr:${lw}>`, end: i + word.length };
     if (KEYWORDS.has(lw)) return { desc: `<${lw}>`, end: i + word.length };
@@ -140,4 +178,33 @@ export function describeToken(src: string, pos: number): { desc: string; end: nu
 function quoteShort(s: string): string {
   if (s.length > 10) return JSON.stringify(s.slice(0, 10)) + "...";
   return JSON.stringify(s);
+}
+
+// Prometheus's " in <context>, expected <what>" suffix for an error at lezer error node `err`.
+export function errorContext(err: { parent: { name: string; parent: { name: string } | null } | null; prevSibling: { name: string } | null }): { suffix: string; identifiers: boolean } {
+  const parent = err.parent?.name;
+  const prev = err.prevSibling?.name;
+  switch (parent) {
+    case "LabelMatchers":
+      return { suffix: prev && prev !== "{" ? ' in label matching, expected "," or "}"' : ' in label matching, expected identifier or "}"', identifiers: true };
+    case "UnquotedLabelMatcher":
+    case "QuotedLabelMatcher":
+      return { suffix: prev === "MatchOp" ? " in label matching, expected string" : " in label matching, expected label matching operator", identifiers: true };
+    case "GroupingLabels":
+      return { suffix: " in grouping opts, expected label", identifiers: false };
+    case "AggregateModifier":
+    case "MatchingModifierClause":
+      return { suffix: ' in grouping opts, expected "("', identifiers: false };
+    case "OffsetExpr":
+      return { suffix: " in offset, expected duration", identifiers: false };
+    case "StepInvariantExpr":
+      return { suffix: " in @, expected timestamp", identifiers: false };
+    case "MatrixSelector":
+      return { suffix: ' in subquery or range, expected ":" or "]"', identifiers: false };
+    case "SubqueryExpr":
+      return { suffix: ' in subquery selector, expected "]"', identifiers: false };
+    case "FunctionCallBody":
+      return { suffix: err.parent?.parent?.name === "AggregateExpr" ? " in aggregation" : "", identifiers: false };
+  }
+  return { suffix: "", identifiers: false };
 }

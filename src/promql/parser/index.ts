@@ -6,7 +6,7 @@ import { defaultFeatures, type FeatureFlags } from "../api.ts";
 import type { Expr } from "../ast.ts";
 import { buildExpr } from "./build.ts";
 import { checkExpr } from "./check.ts";
-import { describeToken, lexerIssue, parseError } from "./errors.ts";
+import { describeToken, errorContext, lexerIssue, parseError } from "./errors.ts";
 import { firstUnknownCall, lezerInput } from "./scan.ts";
 
 export { functions, getFunction } from "./functions.ts";
@@ -50,14 +50,15 @@ function syntaxError(src: string, err: SyntaxNode) {
   const lex = lexerIssue(src);
   if (lex && lex.pos <= Math.max(err.from, err.to)) return parseError(src, lex.pos, src.length, lex.msg);
   // lezer marks the token it could not use; Prometheus names that token.
-  let at = err.from;
-  if (err.to > err.from && err.firstChild === null) at = err.from;
-  const tok = describeToken(src, at);
-  const trailing = /,\s*\)/.exec(src.slice(Math.max(0, at - 1)));
-  if (trailing && trailing.index <= 1 && src.slice(0, at).trimEnd().endsWith(",")) {
-    const comma = src.slice(0, at).lastIndexOf(",");
+  const at = err.from;
+  const before = src.slice(0, at).trimEnd();
+  if (before.endsWith(",") && /^\s*\)/.test(src.slice(at))) {
+    const comma = before.length - 1;
     return parseError(src, comma, comma + 1, "trailing commas not allowed in function call args");
   }
-  const startTok = at < src.length ? at + (src.slice(at).length - src.slice(at).trimStart().length) : at;
-  return parseError(src, startTok, tok.end, `unexpected ${tok.desc}`);
+  const ctx = errorContext(err);
+  const tok = describeToken(src, at, ctx.identifiers);
+  const startTok = at + (src.slice(at).length - src.slice(at).trimStart().length);
+  return parseError(src, startTok, tok.end, `unexpected ${tok.desc}${tok.desc === "end of input" && !ctx.suffix.includes("expected") ? "" : ctx.suffix}`);
+
 }

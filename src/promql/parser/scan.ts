@@ -92,7 +92,9 @@ const NOT_FUNCTIONS = new Set([
 
 // The first `name(` whose name is no function: Prometheus reports it as unknown.
 export function firstUnknownCall(src: string): Word | undefined {
-  return words(src).find((w) => w.callParen && !functions.has(w.text) && !NOT_FUNCTIONS.has(w.text.toLowerCase()));
+  return words(src).find(
+    (w) => w.callParen && !functions.has(w.text) && !NOT_FUNCTIONS.has(w.text.toLowerCase()) && !/@\s*$/.test(src.slice(0, w.start)),
+  );
 }
 
 // Go accepts "2." as a number, lezer's grammar does not: outside strings, a dot that ends a

@@ -2,6 +2,8 @@
 // equals NaN), exact label sets, order only when asked, one value per step for ranges.
 import { compareLabels, formatLabels, labelsKey, type Labels } from "../../labels/labels.ts";
 import type { Matrix, Value } from "../value.ts";
+import type { FloatHistogram } from "../histogram.ts";
+import { histogramDifference } from "./histogram-notation.ts";
 import type { EvalCmd, ExpectedSeries } from "./script.ts";
 
 const EPSILON = 1e-6;
@@ -72,6 +74,8 @@ export function compareInstant(cmd: EvalCmd, val: Value, ordered: boolean): stri
     if (!e || e.omitted) return `expected no value for ${formatLabels(smp.metric)}`;
     if (e.h || smp.h) {
       if (!(e.h && smp.h)) return `expected ${e.h ? "histogram" : "float"} for ${formatLabels(smp.metric)}`;
+      const d = histogramDifference(e.h, smp.h);
+      if (d) return `histogram for ${formatLabels(smp.metric)} differs: ${d}`;
     } else if (!almostEqual(e.v, smp.v)) return `expected ${fmtNum(e.v)} for ${formatLabels(smp.metric)} but got ${fmtNum(smp.v)}`;
     seen.add(key);
   }
@@ -89,19 +93,25 @@ export function compareMatrix(expectedSeries: ExpectedSeries[], val: Matrix, sta
     const exp = expected.get(key);
     if (!exp) return `unexpected metric ${formatLabels(s.metric)} in result`;
     seen.add(key);
-    const points: { t: number; v: number; hist: boolean }[] = [];
+    const points: { t: number; v: number; h?: FloatHistogram }[] = [];
     for (let i = 0; i < exp.values.length; i++) {
       const t = start + i * step;
       if (t > end) return `expected ${exp.values.length} points for ${formatLabels(s.metric)}, but query time range cannot return this many points`;
       const e = exp.values[i];
-      if (!e.omitted) points.push({ t, v: e.v, hist: !!e.h });
+      if (!e.omitted) points.push({ t, v: e.v, h: e.h });
     }
     if (points.length !== s.ts.length) {
       return `expected ${points.length} points for ${formatLabels(s.metric)}, but got ${s.ts.length}`;
     }
     for (let i = 0; i < points.length; i++) {
       if (points[i].t !== s.ts[i]) return `expected point ${i} of ${formatLabels(s.metric)} at t=${points[i].t / 1000}s, got t=${s.ts[i] / 1000}s`;
-      if (points[i].hist || s.hs?.[i]) continue;
+      const act = s.hs?.[i];
+      if (points[i].h || act) {
+        if (!points[i].h || !act) return `expected a ${points[i].h ? "histogram" : "float"} at t=${points[i].t / 1000}s for ${formatLabels(s.metric)}`;
+        const d = histogramDifference(points[i].h!, act);
+        if (d) return `histogram at t=${points[i].t / 1000}s for ${formatLabels(s.metric)} differs: ${d}`;
+        continue;
+      }
       if (!almostEqual(points[i].v, s.vs[i])) return `expected ${fmtNum(points[i].v)} at t=${points[i].t / 1000}s for ${formatLabels(s.metric)}, got ${fmtNum(s.vs[i])}`;
     }
   }

@@ -7,6 +7,9 @@ import { parseNumber } from "../parser/lexical.ts";
 
 export class HistogramNotationError extends Error {}
 
+// Histograms whose notation spelled out counter_reset_hint: only then is the hint compared.
+export const explicitHint = new WeakSet<FloatHistogram>();
+
 export function parseHistogram(text: string): FloatHistogram {
   const body = text.trim().replace(/^\{\{/, "").replace(/\}\}$/, "").trim();
   const h: FloatHistogram = {
@@ -33,6 +36,7 @@ export function parseHistogram(text: string): FloatHistogram {
       case "counter_reset_hint":
         if (raw !== "unknown" && raw !== "reset" && raw !== "not_reset" && raw !== "gauge") throw new HistogramNotationError(`bad counter_reset_hint ${raw}`);
         h.counterResetHint = raw;
+        explicitHint.add(h);
         break;
       default:
         throw new HistogramNotationError(`unknown histogram key ${JSON.stringify(key)}`);
@@ -88,4 +92,39 @@ export function addHistograms(a: FloatHistogram, b: FloatHistogram, sign: 1 | -1
     negativeSpans: neg.spans, negativeBuckets: neg.buckets,
     customValues: a.customValues ? [...a.customValues] : undefined,
   };
+}
+
+const EPS = 1e-6;
+function close(a: number, b: number): boolean {
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  if (a === b) return true;
+  const sum = Math.abs(a) + Math.abs(b);
+  const diff = Math.abs(a - b);
+  if (a === 0 || b === 0 || sum < 2.2250738585072014e-308) return diff < EPS * 2.2250738585072014e-308;
+  return diff / Math.min(sum, Number.MAX_VALUE) < EPS;
+}
+
+function nonEmptyBuckets(spans: BucketSpan[], buckets: number[]): Map<number, number> {
+  const m = toIndexMap(spans, buckets);
+  for (const [k, v] of m) if (v === 0) m.delete(k);
+  return m;
+}
+
+// Field-by-field comparison as the reference harness does it; null when equal.
+export function histogramDifference(exp: FloatHistogram, act: FloatHistogram): string | null {
+  if (exp.schema !== act.schema) return `schema ${exp.schema} != ${act.schema}`;
+  for (const f of ["count", "sum", "zeroCount", "zeroThreshold"] as const) {
+    if (!close(exp[f], act[f])) return `${f} ${exp[f]} != ${act[f]}`;
+  }
+  const ec = exp.customValues ?? [];
+  const ac = act.customValues ?? [];
+  if (ec.length !== ac.length || ec.some((v, i) => !close(v, ac[i]))) return `custom_values [${ec}] != [${ac}]`;
+  for (const side of ["positive", "negative"] as const) {
+    const e = nonEmptyBuckets(exp[`${side}Spans`], exp[`${side}Buckets`]);
+    const a = nonEmptyBuckets(act[`${side}Spans`], act[`${side}Buckets`]);
+    if (e.size !== a.size) return `${side} buckets differ`;
+    for (const [k, v] of e) if (!a.has(k) || !close(v, a.get(k)!)) return `${side} bucket ${k}: ${v} != ${a.get(k)}`;
+  }
+  if (explicitHint.has(exp) && exp.counterResetHint !== act.counterResetHint) return `counter_reset_hint ${exp.counterResetHint} != ${act.counterResetHint}`;
+  return null;
 }

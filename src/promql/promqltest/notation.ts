@@ -3,7 +3,7 @@
 // histograms (with `h1+h2xn`, `h1-h2xn`, `h1xn`).
 import { fromRecord, type Label } from "../../labels/labels.ts";
 import type { FloatHistogram } from "../histogram.ts";
-import { parseNumber, unquoteString } from "../parser/lexical.ts";
+import { parseDurationMs, parseNumber, unquoteString } from "../parser/lexical.ts";
 import { addHistograms, parseHistogram } from "./histogram-notation.ts";
 
 export class NotationError extends Error {}
@@ -156,6 +156,39 @@ function histogramItem(item: string): SeqValue[] {
   for (let k = 1; k <= Number(m[3]); k++) {
     cur = addHistograms(cur, inc, m[1] === "-" ? -1 : 1);
     out.push({ v: 0, h: cur });
+  }
+  return out;
+}
+
+const DUR = String.raw`(?:\d+(?:ms|[smhdwy]))+|\d+(?:\.\d+)?`;
+const OFFSET_ITEM = new RegExp(`^([+-]?)(${DUR})(?:([+-])(${DUR}))?(?:x(\\d+))?$`);
+
+// `@st` lines: offsets written as durations (`-30s`, `-1m-1mx2`, `_`, `-59999msx15`), in ms.
+export function parseStartOffsets(s: string): (number | null)[] {
+  const out: (number | null)[] = [];
+  const dur = (t: string) => (/^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : parseDurationMs(t));
+  for (const item of s.trim().split(/\s+/).filter(Boolean)) {
+    if (item === "_") {
+      out.push(null);
+      continue;
+    }
+    const gap = /^_x(\d+)$/.exec(item);
+    if (gap) {
+      for (let k = 0; k < Number(gap[1]); k++) out.push(null);
+      continue;
+    }
+    const m = OFFSET_ITEM.exec(item);
+    if (!m) throw new NotationError(`bad start-timestamp offset ${JSON.stringify(item)}`);
+    let v = (m[1] === "-" ? -1 : 1) * dur(m[2]);
+    if (!m[5]) {
+      out.push(v);
+      continue;
+    }
+    const inc = m[4] ? (m[3] === "-" ? -1 : 1) * dur(m[4]) : 0;
+    for (let k = 0; k <= Number(m[5]); k++) {
+      out.push(v);
+      v += inc;
+    }
   }
   return out;
 }

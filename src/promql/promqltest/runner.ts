@@ -82,7 +82,9 @@ function load(store: MemStorage, cmd: LoadCmd): void {
   for (const s of cmd.series) {
     s.values.forEach((v, i) => {
       if (v.omitted) return;
-      store.append(s.labels, i * cmd.stepMs, v.v, v.h, v.stale);
+      const t = i * cmd.stepMs;
+      const off = s.startOffsets?.[i];
+      store.append(s.labels, t, v.v, v.h, v.stale, off === null || off === undefined ? NaN : t + off);
     });
   }
   if (cmd.nhcb) convertClassicToNHCB(store, cmd.series.map((s) => s.labels));

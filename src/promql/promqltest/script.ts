@@ -1,14 +1,16 @@
 // Reads a PromQL test script (format: ../shared/conformance/promql/README.md) into commands.
 import type { Labels } from "../../labels/labels.ts";
 import { parseDurationMs, parseNumber, unquoteString } from "../parser/lexical.ts";
-import { NotationError, parseMetric, parseValues, splitMetric, type SeqValue } from "./notation.ts";
+import { parseMetric, parseStartOffsets, parseValues, splitMetric, type SeqValue } from "./notation.ts";
 
 export interface LoadCmd {
   kind: "load";
   line: number;
   stepMs: number;
   nhcb: boolean;
-  series: { labels: Labels; values: SeqValue[] }[];
+  // startOffsets: per-sample start-timestamp offsets (ms, relative to the sample time) from
+  // a preceding `metric@st` line; null where none.
+  series: { labels: Labels; values: SeqValue[]; startOffsets?: (number | null)[] }[];
 }
 
 export interface ClearCmd {
@@ -109,13 +111,18 @@ function parseLoad(first: string, line: number, body: { text: string; line: numb
   const parts = first.split(/\s+/);
   if (parts.length !== 2) throw new ScriptError(line, `invalid load command ${JSON.stringify(first)}`);
   const cmd: LoadCmd = { kind: "load", line, stepMs: parseDurationMs(parts[1]), nhcb, series: [] };
+  let pending: (number | null)[] | undefined;
   for (const b of body) {
-    const [metric, rest] = splitMetric(b.text);
-    // `metric@st <offsets>` lines give start timestamps for the next line; start timestamps
-    // have no place in the Queryable contract yet, so they are read past (not stored).
-    if (rest.startsWith("@st") || metric.endsWith("@st")) continue;
+    let [metric, rest] = splitMetric(b.text);
     try {
-      cmd.series.push({ labels: parseMetric(metric), values: parseValues(rest) });
+      // `metric@st <offsets>`: start-timestamp offsets for the sample line that follows.
+      if (rest.startsWith("@st") || metric.endsWith("@st")) {
+        if (rest.startsWith("@st")) rest = rest.slice(3);
+        pending = parseStartOffsets(rest);
+        continue;
+      }
+      cmd.series.push({ labels: parseMetric(metric), values: parseValues(rest), ...(pending ? { startOffsets: pending } : {}) });
+      pending = undefined;
     } catch (e) {
       throw new ScriptError(b.line, (e as Error).message);
     }

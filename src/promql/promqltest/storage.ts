@@ -13,6 +13,7 @@ interface MemSeries {
   labels: Labels;
   ts: Float64Array;
   vs: Float64Array;
+  sts: Float64Array; // start timestamps, NaN = none
   hs: (FloatHistogram | undefined)[];
   n: number;
   sorted: boolean;
@@ -27,11 +28,11 @@ export class MemStorage implements Queryable {
   }
 
   // `stale` writes Prometheus's staleness marker bits for v.
-  append(labels: Labels, t: number, v: number, h?: FloatHistogram, stale = false): void {
+  append(labels: Labels, t: number, v: number, h?: FloatHistogram, stale = false, st = NaN): void {
     const key = labelsKey(labels);
     let s = this.series.get(key);
     if (!s) {
-      s = { labels, ts: new Float64Array(16), vs: new Float64Array(16), hs: [], n: 0, sorted: true };
+      s = { labels, ts: new Float64Array(16), vs: new Float64Array(16), sts: new Float64Array(16).fill(NaN), hs: [], n: 0, sorted: true };
       this.series.set(key, s);
     }
     for (let i = s.n - 1; i >= 0 && s.ts[i] >= t; i--) {
@@ -39,6 +40,7 @@ export class MemStorage implements Queryable {
         // Same timestamp: the later load wins (a TSDB head keeps one sample per timestamp).
         writeValue(s.vs, i, v, stale);
         s.hs[i] = h;
+        s.sts[i] = st;
         return;
       }
     }
@@ -46,8 +48,12 @@ export class MemStorage implements Queryable {
     if (s.n === s.ts.length) {
       s.ts = grow(s.ts);
       s.vs = grow(s.vs);
+      const sts = new Float64Array(s.sts.length * 2).fill(NaN);
+      sts.set(s.sts);
+      s.sts = sts;
     }
     s.ts[s.n] = t;
+    s.sts[s.n] = st;
     writeValue(s.vs, s.n, v, stale);
     s.hs[s.n] = h;
     s.n++;
@@ -65,10 +71,13 @@ export class MemStorage implements Queryable {
     const idx = Array.from({ length: s.n }, (_, i) => i).sort((a, b) => s.ts[a] - s.ts[b]);
     const ts = new Float64Array(s.ts.length);
     const vs = new Float64Array(s.vs.length);
+    const sts = new Float64Array(s.sts.length).fill(NaN);
     idx.forEach((from, to) => {
       ts[to] = s.ts[from];
+      sts[to] = s.sts[from];
       copyBits(s.vs, from, vs, to);
     });
+    s.sts = sts;
     s.hs = idx.map((i) => s.hs[i]);
     s.ts = ts;
     s.vs = vs;
@@ -100,6 +109,8 @@ export class MemStorage implements Queryable {
       // slice() copies the bytes, so staleness-marker bits survive.
       const st: StoredSeries = { labels: s.labels, ts: s.ts.slice(lo, hi), vs: s.vs.slice(lo, hi) };
       if (hasHist) st.hs = hs;
+      const sts = s.sts.slice(lo, hi);
+      if (sts.some((x) => !Number.isNaN(x))) st.sts = sts;
       out.push(st);
     }
     out.sort((a, b) => compareLabels(a.labels, b.labels));

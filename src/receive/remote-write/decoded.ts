@@ -9,7 +9,7 @@ export interface DecodedWrite extends WriteBatch {
   ts: Float64Array;
   vs: Float64Array;
   samples: number; // float samples of valid series
-  histograms: number; // native histogram samples received (not stored: see receive/README)
+  histograms: number; // native histogram samples received (not stored: see docs/receive.md)
   exemplars: number; // exemplars received (not stored)
   invalidSeries: number; // series refused by validation
   firstInvalid?: string;
@@ -49,13 +49,20 @@ export function validateLabels(ls: readonly Label[]): string | null {
     const { name, value } = ls[i];
     if (name === "" || value === "") return "label set contains a label with empty name or value";
     if (i > 0) {
-      const c = compareStrings(name, prev);
+      // Plain string order equals UTF-8 byte order for ASCII, the common case; only other
+      // names need the byte-wise comparison.
+      const c = isAscii(name) && isAscii(prev) ? (name > prev ? 1 : name === prev ? 0 : -1) : compareStrings(name, prev);
       if (c === 0) return `label set contains duplicate label names (${JSON.stringify(name)})`;
       if (c < 0) return `out of order labels (${JSON.stringify(name)} after ${JSON.stringify(prev)})`;
     }
     prev = name;
   }
   return null;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 // Timestamps arrive as int64; the head keeps them as exact JS numbers, which the XOR codec

@@ -2,6 +2,8 @@
 // the decompressed body (no intermediate message objects), skips unknown fields, and throws
 // ProtoError on anything malformed. Wire types: 0 varint, 1 fixed64, 2 length-delimited,
 // 5 fixed32; groups (3, 4) are rejected as remote write never uses them.
+import { FNV_OFFSET, FNV_PRIME } from "../../tsdb/head/hash.ts";
+
 export class ProtoError extends Error {}
 
 const TWO32 = 4294967296;
@@ -89,6 +91,21 @@ export class ProtoReader {
     return start;
   }
 
+  // Narrows the reader to the payload of a length-delimited field (a nested message) without
+  // allocating a sub-reader; returns the outer end to hand back to leave().
+  enter(): number {
+    const n = this.uint32();
+    if (n > this.end - this.pos) throw new ProtoError(`length ${n} at byte ${this.pos} runs past the end of its message`);
+    const outer = this.end;
+    this.end = this.pos + n;
+    return outer;
+  }
+
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
+  }
+
   string(): string {
     const start = this.bytesRange();
     return decodeString(this.buf, start, this.pos);
@@ -122,22 +139,56 @@ export class ProtoReader {
 
 export class Utf8Error extends ProtoError {}
 
-// Label names and values are mostly short ASCII: build those directly, which is several times
-// faster than TextDecoder for a handful of bytes; anything else goes through the strict
-// decoder so invalid UTF-8 is rejected.
+// Label names and values repeat across series and across requests (the same series arrive
+// every scrape), so short strings go through a direct-mapped intern cache keyed by an FNV-1a
+// hash of their bytes: in steady state decoding a label allocates nothing. A hit compares the
+// bytes, so a collision only costs a miss. Misses build short ASCII strings directly (faster
+// than TextDecoder for a handful of bytes); anything else goes through the strict decoder so
+// invalid UTF-8 is rejected.
+const CACHE_SIZE = 1 << 14;
+const CACHE_MAX_LEN = 96;
+const cacheHash = new Int32Array(CACHE_SIZE);
+const cacheBytes: Array<Uint8Array | undefined> = new Array(CACHE_SIZE);
+const cacheStr: string[] = new Array(CACHE_SIZE).fill("");
+
+// FNV-1a hash of the bytes of the string decodeString() returned last: the head's series
+// hash is built from these (src/tsdb/head/hash.ts), so no label is hashed twice.
+export let lastStringHash = FNV_OFFSET;
+
 export function decodeString(b: Uint8Array, start: number, end: number): string {
   const n = end - start;
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
+  lastStringHash = h;
   if (n === 0) return "";
+  if (n > CACHE_MAX_LEN) return decodeUtf8(b, start, end);
+  const slot = h & (CACHE_SIZE - 1);
+  const cb = cacheBytes[slot];
+  if (cb !== undefined && cacheHash[slot] === h && cb.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (cb[i] !== b[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cacheStr[slot];
+  }
+  let s = "";
   if (n <= 32) {
-    let s = "";
     for (let i = start; i < end; i++) {
       const c = b[i];
-      if (c >= 0x80) return decodeUtf8(b, start, end);
+      if (c >= 0x80) {
+        s = decodeUtf8(b, start, end);
+        break;
+      }
       s += String.fromCharCode(c);
     }
-    return s;
-  }
-  return decodeUtf8(b, start, end);
+  } else s = decodeUtf8(b, start, end);
+  cacheHash[slot] = h;
+  cacheBytes[slot] = b.slice(start, end);
+  cacheStr[slot] = s;
+  return s;
 }
 
 function decodeUtf8(b: Uint8Array, start: number, end: number): string {

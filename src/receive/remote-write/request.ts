@@ -23,7 +23,7 @@ export class RemoteWriteError extends Error {
 // Content-Type decides: `application/x-protobuf` (optionally `;proto=prometheus.WriteRequest`)
 // is 1.0, `;proto=io.prometheus.write.v2.Request` is 2.0. Thanos additionally requires the
 // X-Prometheus-Remote-Write-Version header to be "2.0.0" for 2.0; we decode by content type
-// alone so a 2.0 body is never misread as 1.0 (see receive/README.md).
+// alone so a 2.0 body is never misread as 1.0 (see docs/receive.md).
 export function detectVersion(contentType: string | null, contentEncoding: string | null): RemoteWriteVersion {
   if (contentEncoding && contentEncoding.trim().toLowerCase() !== "snappy") {
     throw new RemoteWriteError(415, `unsupported Content-Encoding ${JSON.stringify(contentEncoding)}, want snappy`);

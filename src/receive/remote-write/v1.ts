@@ -2,7 +2,8 @@
 // WriteRequest{timeseries=1, metadata=3}, TimeSeries{labels=1, samples=2, exemplars=3,
 // histograms=4}, Label{name=1, value=2}, Sample{value=1 double, timestamp=2 int64}.
 import type { Label } from "../../labels/index.ts";
-import { ProtoError, ProtoReader } from "./protowire.ts";
+import { ProtoError, ProtoReader, lastStringHash } from "./protowire.ts";
+import { FNV_OFFSET, SERIES_SEED, mixHash } from "../../tsdb/head/hash.ts";
 import { SampleSink, describeSeries, emptyDecoded, validTimestamp, validateLabels, type DecodedWrite } from "./decoded.ts";
 
 export function decodeWriteRequestV1(body: Uint8Array): DecodedWrite {
@@ -13,8 +14,9 @@ export function decodeWriteRequestV1(body: Uint8Array): DecodedWrite {
   while (r.pos < r.end) {
     const tag = r.tag();
     if (tag === ((1 << 3) | 2)) {
-      const start = r.bytesRange();
-      decodeSeries(new ProtoReader(body, start, r.pos), out, sink, labels);
+      const outer = r.enter();
+      decodeSeries(r, out, sink, labels);
+      r.leave(outer);
     } else r.skip(tag & 7); // metadata (3) and unknown fields
   }
   out.ts = sink.ts;
@@ -28,25 +30,28 @@ function decodeSeries(r: ProtoReader, out: DecodedWrite, sink: SampleSink, label
   let badTs = false;
   let histograms = 0;
   let exemplars = 0;
+  let hash = SERIES_SEED;
   while (r.pos < r.end) {
     const tag = r.tag();
     switch (tag) {
       case (1 << 3) | 2: {
-        const s = r.bytesRange();
-        labels.push(decodeLabel(new ProtoReader(r.buf, s, r.pos)));
+        const outer = r.enter();
+        labels.push(decodeLabel(r));
+        hash = mixHash(mixHash(hash, nameHash), valueHash);
+        r.leave(outer);
         break;
       }
       case (2 << 3) | 2: {
-        const s = r.bytesRange();
-        const sr = new ProtoReader(r.buf, s, r.pos);
+        const outer = r.enter();
         let v = 0;
         let t = 0;
-        while (sr.pos < sr.end) {
-          const st = sr.tag();
-          if (st === ((1 << 3) | 1)) v = sr.double();
-          else if (st === ((2 << 3) | 0)) t = sr.int64();
-          else sr.skip(st & 7);
+        while (r.pos < r.end) {
+          const st = r.tag();
+          if (st === ((1 << 3) | 1)) v = r.double();
+          else if (st === ((2 << 3) | 0)) t = r.int64();
+          else r.skip(st & 7);
         }
+        r.leave(outer);
         if (!validTimestamp(t)) badTs = true;
         sink.push(t, v);
         break;
@@ -71,20 +76,31 @@ function decodeSeries(r: ProtoReader, out: DecodedWrite, sink: SampleSink, label
     out.firstInvalid ??= `${err}: series ${describeSeries(labels)}`;
     return;
   }
-  out.series.push({ labels: labels.slice(), start, end: sink.n });
+  out.series.push({ labels: labels.slice(), start, end: sink.n, hash });
   out.samples += sink.n - start;
   out.histograms += histograms;
   out.exemplars += exemplars;
 }
 
+let nameHash = 0;
+let valueHash = 0;
+const EMPTY_HASH = FNV_OFFSET;
+
+// Sets nameHash/valueHash as a side effect (no tuple allocation on the hot path).
 function decodeLabel(r: ProtoReader): Label {
   let name = "";
   let value = "";
+  nameHash = EMPTY_HASH;
+  valueHash = EMPTY_HASH;
   while (r.pos < r.end) {
     const tag = r.tag();
-    if (tag === ((1 << 3) | 2)) name = r.string();
-    else if (tag === ((2 << 3) | 2)) value = r.string();
-    else r.skip(tag & 7);
+    if (tag === ((1 << 3) | 2)) {
+      name = r.string();
+      nameHash = lastStringHash;
+    } else if (tag === ((2 << 3) | 2)) {
+      value = r.string();
+      valueHash = lastStringHash;
+    } else r.skip(tag & 7);
   }
   return { name, value };
 }

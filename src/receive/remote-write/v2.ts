@@ -3,7 +3,8 @@
 // TimeSeries{labels_refs=1 (repeated uint32 pairs into symbols), samples=2, histograms=3,
 // exemplars=4, metadata=5}, Sample{value=1 double, timestamp=2 int64, start_timestamp=3}.
 import type { Label } from "../../labels/index.ts";
-import { ProtoError, ProtoReader } from "./protowire.ts";
+import { ProtoError, ProtoReader, lastStringHash } from "./protowire.ts";
+import { SERIES_SEED, mixHash } from "../../tsdb/head/hash.ts";
 import { SampleSink, describeSeries, emptyDecoded, validTimestamp, validateLabels, type DecodedWrite } from "./decoded.ts";
 
 export function decodeWriteRequestV2(body: Uint8Array): DecodedWrite {
@@ -11,10 +12,14 @@ export function decodeWriteRequestV2(body: Uint8Array): DecodedWrite {
   const sink = new SampleSink();
   const r = new ProtoReader(body);
   const symbols: string[] = [];
+  const hashes: number[] = [];
   const seriesRanges: number[] = []; // start, end pairs: decoded once every symbol is known
   while (r.pos < r.end) {
     const tag = r.tag();
-    if (tag === ((4 << 3) | 2)) symbols.push(r.string());
+    if (tag === ((4 << 3) | 2)) {
+      symbols.push(r.string());
+      hashes.push(lastStringHash);
+    }
     else if (tag === ((5 << 3) | 2)) {
       const start = r.bytesRange();
       seriesRanges.push(start, r.pos);
@@ -23,14 +28,16 @@ export function decodeWriteRequestV2(body: Uint8Array): DecodedWrite {
   if (symbols.length > 0 && symbols[0] !== "") throw new ProtoError("symbols[0] must be the empty string");
   const refs: number[] = [];
   for (let i = 0; i < seriesRanges.length; i += 2) {
-    decodeSeries(new ProtoReader(body, seriesRanges[i], seriesRanges[i + 1]), symbols, out, sink, refs);
+    r.pos = seriesRanges[i];
+    r.end = seriesRanges[i + 1];
+    decodeSeries(r, symbols, hashes, out, sink, refs);
   }
   out.ts = sink.ts;
   out.vs = sink.vs;
   return out;
 }
 
-function decodeSeries(r: ProtoReader, symbols: string[], out: DecodedWrite, sink: SampleSink, refs: number[]): void {
+function decodeSeries(r: ProtoReader, symbols: string[], hashes: number[], out: DecodedWrite, sink: SampleSink, refs: number[]): void {
   refs.length = 0;
   const start = sink.n;
   let badTs = false;
@@ -41,25 +48,25 @@ function decodeSeries(r: ProtoReader, symbols: string[], out: DecodedWrite, sink
     switch (tag) {
       case (1 << 3) | 2: {
         // packed (the proto3 default)
-        const s = r.bytesRange();
-        const pr = new ProtoReader(r.buf, s, r.pos);
-        while (pr.pos < pr.end) refs.push(pr.uint32());
+        const outer = r.enter();
+        while (r.pos < r.end) refs.push(r.uint32());
+        r.leave(outer);
         break;
       }
       case (1 << 3) | 0: // unpacked, also legal on the wire
         refs.push(r.uint32());
         break;
       case (2 << 3) | 2: {
-        const s = r.bytesRange();
-        const sr = new ProtoReader(r.buf, s, r.pos);
+        const outer = r.enter();
         let v = 0;
         let t = 0;
-        while (sr.pos < sr.end) {
-          const st = sr.tag();
-          if (st === ((1 << 3) | 1)) v = sr.double();
-          else if (st === ((2 << 3) | 0)) t = sr.int64();
-          else sr.skip(st & 7); // start_timestamp (3) is not stored
+        while (r.pos < r.end) {
+          const st = r.tag();
+          if (st === ((1 << 3) | 1)) v = r.double();
+          else if (st === ((2 << 3) | 0)) t = r.int64();
+          else r.skip(st & 7); // start_timestamp (3) is not stored
         }
+        r.leave(outer);
         if (!validTimestamp(t)) badTs = true;
         sink.push(t, v);
         break;
@@ -85,6 +92,7 @@ function decodeSeries(r: ProtoReader, symbols: string[], out: DecodedWrite, sink
   }
   if (refs.length % 2 !== 0) throw new ProtoError(`labels_refs has odd length ${refs.length}`);
   const labels: Label[] = new Array(refs.length / 2);
+  let hash = SERIES_SEED;
   for (let i = 0; i < refs.length; i += 2) {
     const n = refs[i];
     const v = refs[i + 1];
@@ -92,6 +100,7 @@ function decodeSeries(r: ProtoReader, symbols: string[], out: DecodedWrite, sink
       throw new ProtoError(`labels_refs entry ${Math.max(n, v)} out of range of ${symbols.length} symbols`);
     }
     labels[i / 2] = { name: symbols[n], value: symbols[v] };
+    hash = mixHash(mixHash(hash, hashes[n]), hashes[v]);
   }
   const err = badTs ? "sample timestamp outside ±2^52 ms" : validateLabels(labels);
   if (err) {
@@ -100,7 +109,7 @@ function decodeSeries(r: ProtoReader, symbols: string[], out: DecodedWrite, sink
     out.firstInvalid ??= `${err}: series ${describeSeries(labels)}`;
     return;
   }
-  out.series.push({ labels, start, end: sink.n });
+  out.series.push({ labels, start, end: sink.n, hash });
   out.samples += sink.n - start;
   out.histograms += histograms;
   out.exemplars += exemplars;

@@ -93,7 +93,11 @@ export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
       }) as InfoResponse;
     },
     series(req: SeriesRequest, o?: StoreCallOptions): AsyncIterable<SeriesResponse> {
-      return unbatch(() => store.series(req, callOpts(o)), name, o?.signal);
+      // Our own controller, so a consumer that stops iterating early really cancels the call
+      // (connect only stops reading; the server would keep producing until its deadline).
+      const stop = new AbortController();
+      const signal = o?.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
+      return unbatch(() => store.series(req, { signal, timeoutMs: o?.timeoutMs }), name, o?.signal, stop);
     },
     labelNames(req: LabelNamesRequest, o?: StoreCallOptions): Promise<LabelNamesResponse> {
       return wrap(() => store.labelNames(req, callOpts(o)), o?.signal);
@@ -111,7 +115,13 @@ export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
 }
 
 // Yields one Series per response whether or not the server batched them (field 4).
-async function* unbatch(call: () => AsyncIterable<SeriesResponse>, name: string, signal?: AbortSignal): AsyncGenerator<SeriesResponse> {
+async function* unbatch(
+  call: () => AsyncIterable<SeriesResponse>,
+  name: string,
+  signal: AbortSignal | undefined,
+  stop: AbortController,
+): AsyncGenerator<SeriesResponse> {
+  let complete = false;
   try {
     for await (const r of call()) {
       if (r.result.case === "batch") {
@@ -120,8 +130,11 @@ async function* unbatch(call: () => AsyncIterable<SeriesResponse>, name: string,
         yield r;
       }
     }
+    complete = true;
   } catch (e) {
     throw callError(e, name, signal);
+  } finally {
+    if (!complete) stop.abort(new DOMException("series stream abandoned by the caller", "AbortError"));
   }
 }
 

@@ -2,6 +2,8 @@ export { createStoreClient, type GrpcStoreClient, type StoreClientOptions } from
 export { acceptedCompressions, compressionByName, compressionSnappy, MAX_MESSAGE_BYTES, type CompressionName } from "./compression.ts";
 export { fromConnectError, toConnectError } from "./codes.ts";
 export { listenGrpc, type GrpcServer } from "./listen.ts";
+export { createSeriesHandler, isGrpcRequest, parseGrpcTimeout, SERIES_PATH } from "./series-fast.ts";
+export { batchSeries } from "./batch.ts";
 export {
   grpcHandlerOptions,
   registerStoreServices,
@@ -13,6 +15,8 @@ import type { Registry } from "../../observability/index.ts";
 import type { StoreServer } from "../types.ts";
 import { listenGrpc, type GrpcServer } from "./listen.ts";
 import { registerStoreServices, type WriteableStoreServer } from "./server.ts";
+import { createSeriesHandler, SERIES_PATH } from "./series-fast.ts";
+import { grpcServerMetrics } from "./metrics.ts";
 
 // The common case: serve one StoreServer (plus optional WriteableStore) on `address` (host:port;
 // port 0 picks a free one).
@@ -22,5 +26,8 @@ export function serveStoreGrpc(opts: {
   writeable?: WriteableStoreServer;
   registry?: Registry;
 }): Promise<GrpcServer> {
-  return listenGrpc(opts.address, (router) => registerStoreServices(router, opts));
+  const metrics = opts.registry ? grpcServerMetrics(opts.registry) : undefined;
+  return listenGrpc(opts.address, (router) => registerStoreServices(router, opts), {
+    [SERIES_PATH]: createSeriesHandler(opts.store, metrics),
+  });
 }

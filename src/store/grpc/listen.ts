@@ -6,6 +6,7 @@ import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { splitHostPort } from "../../runtime/index.ts";
 import { grpcHandlerOptions } from "./server.ts";
+import { isGrpcRequest } from "./series-fast.ts";
 
 export interface GrpcServer {
   host: string;
@@ -14,11 +15,23 @@ export interface GrpcServer {
   close(): Promise<void>;
 }
 
-export async function listenGrpc(address: string, routes: (router: ConnectRouter) => void): Promise<GrpcServer> {
+type NodeHandler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
+
+// `fast` maps a gRPC path to a handler that bypasses connect (see series-fast.ts); everything
+// else goes through connect's router.
+export async function listenGrpc(
+  address: string,
+  routes: (router: ConnectRouter) => void,
+  fast: Record<string, NodeHandler> = {},
+): Promise<GrpcServer> {
   const { host, port } = splitHostPort(address);
   const shutdown = new AbortController();
   const handler = connectNodeAdapter({ ...grpcHandlerOptions, shutdownSignal: shutdown.signal, routes });
-  const server = http2.createServer({ maxSessionMemory: 64 }, handler);
+  const server = http2.createServer({ maxSessionMemory: 64 }, (req, res) => {
+    const f = fast[req.url];
+    if (f && isGrpcRequest(req)) f(req, res);
+    else handler(req, res);
+  });
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (s: http2.Http2Session) => {
     sessions.add(s);

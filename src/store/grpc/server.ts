@@ -8,8 +8,6 @@ import { create } from "@bufbuild/protobuf";
 import { Info } from "../../gen/thanos/info/rpc_pb.ts";
 import {
   InfoResponseSchema as LegacyInfoResponseSchema,
-  SeriesBatchSchema,
-  SeriesResponseSchema,
   Store,
   StoreType,
   WriteableStore,
@@ -17,7 +15,8 @@ import {
   type SeriesResponse,
   type WriteRequest,
 } from "../../gen/thanos/store/rpc_pb.ts";
-import { LabelSetSchema, type Series } from "../../gen/thanos/store/types_pb.ts";
+import { LabelSetSchema } from "../../gen/thanos/store/types_pb.ts";
+import { batchSeries } from "./batch.ts";
 import type { Registry } from "../../observability/index.ts";
 import type { StoreCallOptions, StoreServer } from "../types.ts";
 import { toConnectError } from "./codes.ts";
@@ -98,28 +97,9 @@ async function* seriesStream(
   req: Parameters<StoreServer["series"]>[0],
   ctx: HandlerContext,
 ): AsyncGenerator<SeriesResponse> {
-  const batchSize = req.responseBatchSize > 1n ? Number(req.responseBatchSize > 1048576n ? 1048576n : req.responseBatchSize) : 0;
-  let batch: Series[] = [];
-  const flush = (): SeriesResponse =>
-    create(SeriesResponseSchema, { result: { case: "batch", value: create(SeriesBatchSchema, { series: batch }) } });
-  for await (const r of store.series(req, callOptions(ctx))) {
-    if (ctx.signal.aborted) break;
-    if (batchSize && r.result.case === "series") {
-      batch.push(r.result.value);
-      if (batch.length >= batchSize) {
-        yield flush();
-        batch = [];
-      }
-      continue;
-    }
-    if (batch.length) {
-      yield flush();
-      batch = [];
-    }
-    yield r;
-  }
+  const source = store.series(req, callOptions(ctx));
+  yield* req.responseBatchSize > 1n ? batchSeries(source, req.responseBatchSize) : source;
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new ConnectError("canceled", Code.Canceled);
-  if (batch.length) yield flush();
 }
 
 // The client's deadline (grpc-timeout) and cancellation, for the implementation.

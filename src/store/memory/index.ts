@@ -36,9 +36,10 @@ export class MemoryStore implements StoreServer {
   private readonly ext: Labels;
   constructor(private readonly opts: MemoryStoreOptions) {
     this.ext = opts.externalLabels ?? [];
-    // External labels override series labels of the same name, as in Thanos.
+    // External labels override series labels of the same name, as in Thanos. Chunks are served
+    // sorted by min_time, as StoreAPI clients expect.
     this.data = opts.series
-      .map((s) => ({ labels: withExternal(s.labels, this.ext), chunks: s.chunks }))
+      .map((s) => ({ labels: withExternal(s.labels, this.ext), chunks: [...s.chunks].sort((a, b) => (a.minTime < b.minTime ? -1 : a.minTime > b.minTime ? 1 : 0)) }))
       .sort((a, b) => compareLabels(a.labels, b.labels));
   }
 

@@ -1,7 +1,7 @@
 // Reads chunks by reference from a block's segment files through ByteSources (local files or
 // object-storage ranges). Every chunk's CRC32-C is verified; damage raises a CorruptionError
 // naming the block, the segment file and the offset.
-import type { ByteSource } from "../bytesource/index.ts";
+import { runLimited, type ByteSource } from "../bytesource/index.ts";
 import { crc32cUpdate, readBE32, readUvarint, DecodeError } from "../encoding/index.ts";
 import { CorruptionError } from "../errors.ts";
 import type { RawChunk } from "./encodings.ts";
@@ -82,7 +82,7 @@ export class ChunkSegmentReader {
   async chunks(refs: readonly number[]): Promise<RawChunk[]> {
     const out = new Array<RawChunk>(refs.length);
     const order = refs.map((_, i) => i).sort((a, b) => refs[a] - refs[b]);
-    const jobs: Promise<void>[] = [];
+    const jobs: (() => Promise<void>)[] = [];
     let i = 0;
     while (i < order.length) {
       const startRef = refs[order[i]];
@@ -102,7 +102,7 @@ export class ChunkSegmentReader {
       const group = order.slice(i, j);
       const end = Math.min(src.size, refOffset(refs[order[j - 1]]) + GUESS);
       jobs.push(
-        (async () => {
+        async () => {
           const buf = await src.read(start, end - start);
           for (const idx of group) {
             const off = refOffset(refs[idx]);
@@ -110,11 +110,11 @@ export class ChunkSegmentReader {
             // Copy out so results do not pin the whole coalesced read buffer.
             out[idx] = typeof p === "number" ? await this.chunk(refs[idx]) : { encoding: p.encoding, data: p.data.slice() };
           }
-        })(),
+        },
       );
       i = j;
     }
-    await Promise.all(jobs);
+    await runLimited(jobs);
     return out;
   }
 

@@ -5,6 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { compareLabels, labelsKey, type Labels } from "../../labels/index.ts";
+import { labelsHash } from "./hash.ts";
 import {
   WALWriter,
   createCheckpoint,
@@ -32,6 +33,7 @@ export interface WriteSeries {
   labels: Labels;
   start: number;
   end: number;
+  hash?: number; // labelsHash(labels), when the producer has it for free
 }
 export interface WriteBatch {
   series: WriteSeries[];
@@ -138,12 +140,17 @@ export class LocalTSDB {
     if (this.closed) throw new Error("TSDB is closed");
     const head = this.head;
     const sum: AppendSummary = { appended: 0, duplicatesIgnored: 0, outOfOrder: 0, duplicateTimestamp: 0, tooOld: 0, newSeries: 0, seriesLimited: false };
-    const keys = b.series.map((s) => labelsKey(s.labels));
+    const hashes = b.series.map((s) => s.hash ?? labelsHash(s.labels));
     const limit = this.opts.maxSeries ?? 0;
     if (limit > 0) {
       let fresh = 0;
       const seen = new Set<string>();
-      for (const k of keys) if (!head.getByKey(k) && !seen.has(k)) (seen.add(k), fresh++);
+      for (let i = 0; i < b.series.length; i++) {
+        const ls = b.series[i].labels;
+        if (head.get(ls, hashes[i])) continue;
+        const k = labelsKey(ls);
+        if (!seen.has(k)) (seen.add(k), fresh++);
+      }
       if (fresh > 0 && head.numSeries + fresh > limit) {
         sum.seriesLimited = true;
         return sum;
@@ -155,7 +162,7 @@ export class LocalTSDB {
     for (let i = 0; i < b.series.length; i++) {
       const ws = b.series[i];
       if (ws.end <= ws.start) continue;
-      const { series, created: isNew } = head.getOrCreate(ws.labels, keys[i]);
+      const { series, created: isNew } = head.getOrCreate(ws.labels, hashes[i]);
       if (isNew) {
         created.push({ ref: series.ref, labels: series.labels as RefSeries["labels"] });
         sum.newSeries++;

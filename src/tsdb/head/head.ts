@@ -1,7 +1,8 @@
 // The in-memory head block: every series seen recently, its samples in XOR chunks, an index
 // to select series by matchers. It knows nothing about files: the WAL and block cutting live in
 // db.ts, which calls into the head in the same order it writes the WAL.
-import { compareLabels, labelsKey, type Labels, type Matcher } from "../../labels/index.ts";
+import { compareLabels, type Labels, type Matcher } from "../../labels/index.ts";
+import { labelsHash } from "./hash.ts";
 import { xorDecode } from "../../kernels/xor-ref.ts";
 import { Postings } from "./postings.ts";
 import {
@@ -39,7 +40,9 @@ export interface SeriesSamples {
 export class Head {
   readonly chunkRange: number;
   readonly samplesPerChunk: number;
-  private readonly byKey = new Map<string, MemSeries>();
+  // Lookup by labelsHash; a hash shared by different label sets holds an array.
+  private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
+  private readonly all = new Set<MemSeries>();
   private readonly byRef = new Map<number, MemSeries>();
   private readonly postings = new Postings();
   private nextRef = 1;
@@ -55,7 +58,7 @@ export class Head {
   }
 
   get numSeries(): number {
-    return this.byKey.size;
+    return this.all.size;
   }
 
   // Prometheus's appender lower bound: no older than the persisted blocks, nor more than half
@@ -65,15 +68,20 @@ export class Head {
     return Math.max(this.minValidTime, this.maxTime - this.chunkRange / 2);
   }
 
-  // Series for `labels` (sorted, validated by the caller); `key` is labelsKey(labels).
-  getOrCreate(labels: Labels, key = labelsKey(labels)): { series: MemSeries; created: boolean } {
-    const s = this.byKey.get(key);
+  // Series for `labels` (sorted, validated by the caller); `hash` is labelsHash(labels),
+  // which the remote-write decoder supplies without rescanning the strings.
+  getOrCreate(labels: Labels, hash = labelsHash(labels)): { series: MemSeries; created: boolean } {
+    const s = this.get(labels, hash);
     if (s) return { series: s, created: false };
-    return { series: this.insert(this.nextRef++, labels, key), created: true };
+    return { series: this.insert(this.nextRef++, labels, hash), created: true };
   }
 
-  getByKey(key: string): MemSeries | undefined {
-    return this.byKey.get(key);
+  get(labels: Labels, hash = labelsHash(labels)): MemSeries | undefined {
+    const e = this.byHash.get(hash);
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return sameLabels(e.labels, labels) ? e : undefined;
+    for (const s of e) if (sameLabels(s.labels, labels)) return s;
+    return undefined;
   }
 
   getByRef(ref: number): MemSeries | undefined {
@@ -83,19 +91,23 @@ export class Head {
   // WAL replay: recreates a series under the ref the WAL recorded. A label set seen again
   // under a new ref (possible after a crash between series records) maps to the first one.
   restoreSeries(ref: number, labels: Labels): MemSeries {
-    const key = labelsKey(labels);
-    const existing = this.byKey.get(key);
+    const hash = labelsHash(labels);
+    const existing = this.get(labels, hash);
     if (existing) {
       if (existing.ref !== ref) this.byRef.set(ref, existing);
       return existing;
     }
     if (ref >= this.nextRef) this.nextRef = ref + 1;
-    return this.insert(ref, labels, key);
+    return this.insert(ref, labels, hash);
   }
 
-  private insert(ref: number, labels: Labels, key: string): MemSeries {
-    const s = new MemSeries(ref, labels, key);
-    this.byKey.set(key, s);
+  private insert(ref: number, labels: Labels, hash: number): MemSeries {
+    const s = new MemSeries(ref, labels, hash);
+    const e = this.byHash.get(hash);
+    if (e === undefined) this.byHash.set(hash, s);
+    else if (Array.isArray(e)) e.push(s);
+    else this.byHash.set(hash, [e, s]);
+    this.all.add(s);
     this.byRef.set(ref, s);
     this.postings.add(ref, labels);
     return s;
@@ -162,7 +174,7 @@ export class Head {
 
   // Every series with its chunks within [mint, maxt) — the content of a block cut there.
   *seriesForBlock(mint: number, maxt: number): Generator<{ series: MemSeries; chunks: HeadChunk[] }> {
-    for (const s of this.byKey.values()) {
+    for (const s of this.all.values()) {
       const chunks = s.chunksIn(mint, maxt - 1).filter((c) => c.mint >= mint && c.maxt < maxt);
       if (chunks.length) yield { series: s, chunks };
     }
@@ -174,11 +186,11 @@ export class Head {
     this.minValidTime = Math.max(this.minValidTime, mint);
     const removed: number[] = [];
     let minTime = Infinity;
-    for (const s of this.byKey.values()) {
+    for (const s of this.all.values()) {
       s.truncateBefore(mint);
       if (!s.hasData) {
         removed.push(s.ref);
-        this.byKey.delete(s.key);
+        this.unlink(s);
         this.postings.delete(s.ref, s.labels);
       } else if (s.minTime < minTime) minTime = s.minTime;
     }
@@ -188,8 +200,18 @@ export class Head {
     return removed;
   }
 
+  private unlink(s: MemSeries): void {
+    this.all.delete(s);
+    const e = this.byHash.get(s.hash);
+    if (e === s) this.byHash.delete(s.hash);
+    else if (Array.isArray(e)) {
+      const rest = e.filter((x) => x !== s);
+      this.byHash.set(s.hash, rest.length === 1 ? rest[0] : rest);
+    }
+  }
+
   *allSeries(): IterableIterator<MemSeries> {
-    yield* this.byKey.values();
+    yield* this.all.values();
   }
 
   private candidates(matchers: readonly Matcher[]): Iterable<MemSeries> {
@@ -200,7 +222,7 @@ export class Head {
       if (!p) return [];
       if (!best || p.size < best.size) best = p;
     }
-    if (!best) return this.byKey.values();
+    if (!best) return this.all.values();
     const refs = best;
     const byRef = this.byRef;
     return (function* () {
@@ -210,6 +232,13 @@ export class Head {
       }
     })();
   }
+}
+
+// Interned label strings make most comparisons pointer-equal.
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].name !== b[i].name || a[i].value !== b[i].value) return false;
+  return true;
 }
 
 function matchesSeries(matchers: readonly Matcher[], s: MemSeries): boolean {

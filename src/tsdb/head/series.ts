@@ -30,7 +30,7 @@ function sameBits(a: number, b: number): boolean {
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
-  readonly key: string;
+  readonly hash: number; // labelsHash(labels)
   chunks: HeadChunk[] = [];
   private app: XorAppender | null = null;
   private appMint = 0;
@@ -39,10 +39,10 @@ export class MemSeries {
   lastValue = 0;
   deleted: Array<{ mint: number; maxt: number }> | null = null; // tombstones
 
-  constructor(ref: number, labels: Labels, key: string) {
+  constructor(ref: number, labels: Labels, hash: number) {
     this.ref = ref;
     this.labels = labels;
-    this.key = key;
+    this.hash = hash;
   }
 
   // Prometheus's rule: newer samples are appended; an older one is out of order; one at the

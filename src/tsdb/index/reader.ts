@@ -3,7 +3,7 @@
 // symbol table and postings offset table once each (verifying CRCs, keeping samples); after
 // that, postings lists and series entries are fetched by range as queries need them. Nothing
 // proportional to the number of series stays in memory.
-import type { ByteSource } from "../bytesource/index.ts";
+import { runLimited, type ByteSource } from "../bytesource/index.ts";
 import { Decbuf, DecodeError, crc32c, readBE32, readBE64 } from "../encoding/index.ts";
 import { CorruptionError, type CorruptionWhere } from "../errors.ts";
 import type { Label, Matcher } from "../../labels/index.ts";
@@ -104,6 +104,12 @@ export class IndexReader implements PostingsIndex {
     return this.table.values(name);
   }
 
+  // Postings ranges of name=v for the given values (absent values are skipped); lets callers
+  // with a postings cache fetch only the lists they miss.
+  async postingsRanges(name: string, values: readonly string[]): Promise<PostingsRange[]> {
+    return this.table.find(name, values);
+  }
+
   async allPostings(): Promise<Uint32Array> {
     const r = await this.table.find("", [""]);
     if (r.length === 0) return EMPTY_POSTINGS;
@@ -135,7 +141,7 @@ export class IndexReader implements PostingsIndex {
   async readPostingsRanges(ranges: readonly PostingsRange[]): Promise<Uint32Array[]> {
     const out = new Array<Uint32Array>(ranges.length);
     const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].start - ranges[b].start);
-    const jobs: Promise<void>[] = [];
+    const jobs: (() => Promise<void>)[] = [];
     let i = 0;
     while (i < order.length) {
       let j = i + 1;
@@ -144,15 +150,15 @@ export class IndexReader implements PostingsIndex {
       const start = ranges[group[0]].start;
       const end = Math.max(...group.map((g) => ranges[g].end));
       jobs.push(
-        (async () => {
+        async () => {
           if (end > this.src.size || end < start) throw new CorruptionError(this.where, `postings range [${start}, ${end}) outside the file`);
           const b = await this.src.read(start, end - start);
           for (const g of group) out[g] = this.decodePostings(b, ranges[g].start - start, ranges[g].end - start, ranges[g]);
-        })(),
+        },
       );
       i = j;
     }
-    await Promise.all(jobs);
+    await runLimited(jobs);
     return out;
   }
 
@@ -186,7 +192,7 @@ export class IndexReader implements PostingsIndex {
     const n = refs.length;
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => refs[a] - refs[b]);
     const raw = new Array<{ ref: number; pairs: number[]; chunks: ChunkMeta[] }>(n);
-    const jobs: Promise<void>[] = [];
+    const jobs: (() => Promise<void>)[] = [];
     let i = 0;
     while (i < n) {
       let j = i + 1;
@@ -199,17 +205,17 @@ export class IndexReader implements PostingsIndex {
       const group = order.slice(i, j);
       const end = Math.min(this.seriesEnd, this.seriesOffset(refs[order[j - 1]]) + SERIES_GUESS);
       jobs.push(
-        (async () => {
+        async () => {
           const b = await this.src.read(startOff, end - startOff);
           for (const g of group) {
             const off = this.seriesOffset(refs[g]);
             raw[g] = this.parseSeriesAt(b, off - startOff, off) ?? (await this.readOneSeries(off));
           }
-        })(),
+        },
       );
       i = j;
     }
-    await Promise.all(jobs);
+    await runLimited(jobs);
     const ords = new Set<number>();
     for (const r of raw) for (const o of r.pairs) ords.add(o);
     await this.symbols.load(ords);

@@ -66,9 +66,12 @@ export class IndexWriter {
   }
 
   // The complete symbol table: every label name and value of every series, sorted byte-wise,
-  // without duplicates.
+  // without duplicates ("" is added if missing).
   async addSymbols(symbols: readonly string[]): Promise<void> {
     if (this.stage !== "symbols") throw new IndexWriterError("symbols must be added once, before any series");
+    // Prometheus's tables always hold "" first (its symbol set includes the all-postings key's
+    // empty name/value); we add it too so our index files are byte-identical to promtool's.
+    if (symbols.length === 0 || symbols[0] !== "") symbols = ["", ...symbols];
     for (let i = 0; i < symbols.length; i++) {
       if (i > 0 && compareStrings(symbols[i - 1], symbols[i]) >= 0) {
         throw new IndexWriterError(`symbol ${JSON.stringify(symbols[i])} out of order or duplicated`);

@@ -5,7 +5,7 @@
 // either the old or the new checkpoint, never half of one.
 import { readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { readSegmentBytes } from "./reader.ts";
+import { readSegment } from "./reader.ts";
 import {
   RECORD_SAMPLES,
   RECORD_SERIES,
@@ -57,7 +57,7 @@ export async function createCheckpoint(
   const kept = newSampleBatch();
   for (const path of inputs) {
     const b = await readFile(path);
-    const r = readSegmentBytes(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), (rec) => {
+    const r = await readSegment(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), (rec) => {
       switch (rec[0]) {
         case RECORD_SERIES: {
           const ss = decodeSeries(rec).filter((s) => filter.keepSeries(s.ref));

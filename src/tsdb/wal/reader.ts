@@ -5,7 +5,7 @@
 import { open, readFile, readdir, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32c } from "../encoding/crc32c.ts";
-import { snappyUncompress } from "./compression.ts";
+import { loadZstd, snappyUncompress, zstdLoaded, zstdUncompress } from "./compression.ts";
 import {
   FLAG_SNAPPY,
   FLAG_ZSTD,
@@ -22,21 +22,27 @@ import {
 } from "./segments.ts";
 
 export interface SegmentReadResult {
-  records: number;
+  records: number; // records delivered (skipped ones included)
+  needsZstd?: boolean; // stopped at a zstd record before the codec was loaded
   validEnd: number; // byte offset just after the last complete, valid record
   error?: string; // why reading stopped early, if it did
 }
 
 export type RecordHandler = (rec: Uint8Array) => void;
 
-// Walks one segment's bytes and hands every complete record to `onRecord`.
-export function readSegmentBytes(buf: Uint8Array, onRecord: RecordHandler): SegmentReadResult {
+// Walks one segment's bytes and hands every complete record to `onRecord`, except the first
+// `skip` records (used to resume after loading the zstd codec).
+export function readSegmentBytes(buf: Uint8Array, onRecord: RecordHandler, skip = 0): SegmentReadResult {
   let pos = 0;
   let records = 0;
   let validEnd = 0;
   let parts: Uint8Array[] | null = null; // fragments of a record in progress
   let recFlags = 0;
-  const fail = (error: string): SegmentReadResult => ({ records, validEnd, error });
+  const fail = (error: string): SegmentReadResult =>
+    error === NEEDS_ZSTD ? { records, validEnd, error: "zstd codec not loaded", needsZstd: true } : { records, validEnd, error };
+  const handle: RecordHandler = (rec) => {
+    if (records >= skip) onRecord(rec);
+  };
 
   while (pos < buf.length) {
     const pageEnd = (Math.floor(pos / PAGE_SIZE) + 1) * PAGE_SIZE;
@@ -69,7 +75,7 @@ export function readSegmentBytes(buf: Uint8Array, onRecord: RecordHandler): Segm
       if (parts) return fail(`fragment at ${start - HEADER_SIZE} starts a record before the previous one ended`);
       recFlags = typeByte;
       if (type === FRAG_FULL) {
-        const err = deliver(data, recFlags, onRecord);
+        const err = records >= skip ? deliver(data, recFlags, handle) : null;
         if (err) return fail(err);
         records++;
         validEnd = pos;
@@ -78,7 +84,7 @@ export function readSegmentBytes(buf: Uint8Array, onRecord: RecordHandler): Segm
       if (!parts) return fail(`fragment at ${start - HEADER_SIZE} continues a record that never started`);
       parts.push(data);
       if (type === FRAG_LAST) {
-        const err = deliver(concat(parts), recFlags, onRecord);
+        const err = records >= skip ? deliver(concat(parts), recFlags, handle) : null;
         parts = null;
         if (err) return fail(err);
         records++;
@@ -90,10 +96,19 @@ export function readSegmentBytes(buf: Uint8Array, onRecord: RecordHandler): Segm
   return { records, validEnd };
 }
 
+const NEEDS_ZSTD = "\u0000needs-zstd";
+
 function deliver(data: Uint8Array, flags: number, onRecord: RecordHandler): string | null {
   let rec = data;
-  if (flags & FLAG_ZSTD) return "zstd-compressed WAL records are not supported yet";
-  if (flags & FLAG_SNAPPY) {
+  if (flags & FLAG_ZSTD) {
+    if (flags & FLAG_SNAPPY) return "fragment flags both snappy and zstd";
+    if (!zstdLoaded()) return NEEDS_ZSTD;
+    try {
+      rec = zstdUncompress(data);
+    } catch (e) {
+      return `zstd record does not decompress: ${(e as Error).message}`;
+    }
+  } else if (flags & FLAG_SNAPPY) {
     try {
       rec = snappyUncompress(data);
     } catch (e) {
@@ -143,7 +158,7 @@ export async function replayWAL(dir: string, onRecord: RecordHandler): Promise<R
   let records = 0;
   if (cp) {
     for (const s of await listSegments(cp.path)) {
-      const r = readSegmentBytes(await readBytesOf(join(cp.path, segmentName(s))), onRecord);
+      const r = await readSegment(await readBytesOf(join(cp.path, segmentName(s))), onRecord);
       records += r.records;
       // A checkpoint is written completely before being renamed into place: any error is real
       // corruption, not a torn write.
@@ -158,7 +173,7 @@ export async function replayWAL(dir: string, onRecord: RecordHandler): Promise<R
     lastSegment: segs.length ? segs[segs.length - 1] : null,
   };
   for (const s of segs) {
-    const r = readSegmentBytes(await readBytesOf(join(dir, segmentName(s))), onRecord);
+    const r = await readSegment(await readBytesOf(join(dir, segmentName(s))), onRecord);
     res.records += r.records;
     if (r.error) {
       res.corruption = { dir, segment: s, offset: r.validEnd, reason: r.error };
@@ -166,6 +181,14 @@ export async function replayWAL(dir: string, onRecord: RecordHandler): Promise<R
     }
   }
   return res;
+}
+
+// readSegmentBytes, loading the zstd codec and resuming when a zstd record shows up.
+export async function readSegment(buf: Uint8Array, onRecord: RecordHandler): Promise<SegmentReadResult> {
+  let r = readSegmentBytes(buf, onRecord);
+  if (r.needsZstd && (await loadZstd())) r = readSegmentBytes(buf, onRecord, r.records);
+  if (r.needsZstd) r.error = "zstd-compressed record, but the zstd codec cannot be loaded on this runtime";
+  return r;
 }
 
 // Cuts the WAL at a corruption: the damaged segment keeps its valid prefix, later segments

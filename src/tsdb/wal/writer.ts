@@ -7,10 +7,11 @@
 import { mkdir, open, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32c } from "../encoding/crc32c.ts";
-import { snappyCompress, type WALCompression } from "./compression.ts";
+import { loadZstd, snappyCompress, zstdCompress, type WALCompression } from "./compression.ts";
 import {
   DEFAULT_SEGMENT_SIZE,
   FLAG_SNAPPY,
+  FLAG_ZSTD,
   FRAG_FIRST,
   FRAG_FULL,
   FRAG_LAST,
@@ -23,7 +24,7 @@ import {
 
 export interface WALOptions {
   segmentSize?: number; // multiple of 32 KiB; default 128 MiB
-  compression?: WALCompression; // default snappy, as Prometheus since 2.20
+  compression?: WALCompression; // default snappy, as Prometheus since 2.20; zstd as Prometheus >= 2.45
 }
 
 interface Pending {
@@ -78,6 +79,7 @@ export class WALWriter {
   // page boundary first, so every closed segment consists of whole pages. Replay and repair
   // (see reader.ts) must happen before this.
   static async open(dir: string, opts: WALOptions = {}): Promise<WALWriter> {
+    if (opts.compression === "zstd" && !(await loadZstd())) throw new Error("WAL compression zstd: the zstd codec cannot be loaded on this runtime");
     await mkdir(dir, { recursive: true });
     const segs = await listSegments(dir);
     let next = 0;
@@ -101,11 +103,11 @@ export class WALWriter {
     if (this.closed) throw new Error("WAL is closed");
     for (let rec of records) {
       let flags = 0;
-      if (this.compression === "snappy" && rec.length > 0) {
-        const c = snappyCompress(rec);
+      if (this.compression !== "none" && rec.length > 0) {
+        const c = this.compression === "zstd" ? zstdCompress(rec) : snappyCompress(rec);
         if (c.length < rec.length) {
           rec = c;
-          flags = FLAG_SNAPPY;
+          flags = this.compression === "zstd" ? FLAG_ZSTD : FLAG_SNAPPY;
         }
       }
       this.writeRecord(rec, flags);

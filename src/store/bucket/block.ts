@@ -1,0 +1,94 @@
+// One block of the bucket as the store gateway serves it: its meta, external labels and
+// resolution, the range-reading index (our "index-header": TOC, sampled symbol table and sampled
+// postings offset table kept in memory, built from range reads of the block's index object, never
+// from a download of the whole index), and the list of chunk segment files with their sizes.
+import type { Bucket } from "../../objstore/index.ts";
+import { externalLabels, resolution, type BlockMeta } from "../../tsdb/block/meta.ts";
+import { CorruptionError } from "../../tsdb/errors.ts";
+import { IndexReader } from "../../tsdb/index/index.ts";
+import type { RawChunk } from "../../tsdb/chunks/index.ts";
+import { segmentFileName } from "../../tsdb/chunks/index.ts";
+import { sortLabels, type Label } from "../../labels/index.ts";
+import { BucketByteSource, type RangeReadObserver } from "./bucket-source.ts";
+import type { IndexCache } from "./cache.ts";
+import { CachedIndex } from "./cached-index.ts";
+import { fetchChunks, type ChunkFetchStats, type SegmentFile } from "./chunk-fetch.ts";
+
+export interface BlockOpenOptions {
+  cache: IndexCache;
+  observeRead?: RangeReadObserver;
+  // Symbol tables up to this size are kept whole in memory; larger ones are paged by range reads.
+  symbolsInMemoryMaxBytes?: number;
+}
+
+export class BucketBlock {
+  readonly id: string;
+  readonly extLabels: Label[];
+  readonly resolution: number;
+  // Size of the block's index object in the bucket.
+  readonly indexSize: number;
+
+  private constructor(
+    private readonly bucket: Bucket,
+    readonly meta: BlockMeta,
+    readonly index: CachedIndex,
+    readonly segments: SegmentFile[],
+    indexSize: number,
+  ) {
+    this.id = meta.ulid;
+    this.resolution = resolution(meta);
+    this.extLabels = sortLabels(Object.entries(externalLabels(meta)).map(([name, value]) => ({ name, value })));
+    this.indexSize = indexSize;
+  }
+
+  // Reads the index's header, TOC, symbol table and postings offset table by range (CRC-checked)
+  // and lists the chunk segments. Throws CorruptionError for damaged or incomplete blocks.
+  static async open(bucket: Bucket, meta: BlockMeta, opts: BlockOpenOptions): Promise<BucketBlock> {
+    const id = meta.ulid;
+    let src: BucketByteSource;
+    try {
+      src = await BucketByteSource.open(bucket, `${id}/index`, opts.observeRead);
+    } catch (e) {
+      if (bucket.isObjNotFoundErr(e)) throw new CorruptionError({ block: id, file: "index" }, "index object missing");
+      throw e;
+    }
+    const reader = await IndexReader.open(src, { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20 });
+    const segments = await listSegments(bucket, meta);
+    return new BucketBlock(bucket, meta, new CachedIndex(id, reader, opts.cache), segments, src.size);
+  }
+
+  overlaps(mint: number, maxt: number): boolean {
+    // Block ranges are [minTime, maxTime); request ranges are inclusive.
+    return this.meta.minTime <= maxt && mint < this.meta.maxTime;
+  }
+
+  chunks(refs: readonly number[], stats?: ChunkFetchStats): Promise<RawChunk[]> {
+    return fetchChunks(this.bucket, this.id, this.segments, refs, stats);
+  }
+
+  async close(): Promise<void> {
+    await this.index.reader.close();
+  }
+}
+
+// Segment files chunks/000001… must be numbered without gaps; when the meta lists the block's
+// files (Thanos's thanos.files) every listed segment must exist.
+async function listSegments(bucket: Bucket, meta: BlockMeta): Promise<SegmentFile[]> {
+  const id = meta.ulid;
+  const names: string[] = [];
+  for await (const n of bucket.iter(`${id}/chunks/`)) if (/\/chunks\/\d{6}$/.test(n)) names.push(n);
+  names.sort();
+  for (let i = 0; i < names.length; i++) {
+    const want = `${id}/chunks/${segmentFileName(i)}`;
+    if (names[i] !== want) throw new CorruptionError({ block: id, file: `chunks/${segmentFileName(i)}` }, "chunk segment file missing");
+  }
+  for (const f of meta.thanos?.files ?? []) {
+    if (f.rel_path.startsWith("chunks/") && !names.includes(`${id}/${f.rel_path}`)) {
+      throw new CorruptionError({ block: id, file: f.rel_path }, "chunk segment file listed in meta.json is missing");
+    }
+  }
+  if (names.length === 0 && (meta.stats.numChunks ?? 1) > 0) {
+    throw new CorruptionError({ block: id, file: "chunks/" }, "no chunk segment files");
+  }
+  return Promise.all(names.map(async (name) => ({ name, size: (await bucket.attributes(name)).size })));
+}

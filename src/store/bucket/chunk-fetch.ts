@@ -1,0 +1,128 @@
+// Fetching chunk bytes of a block from its segment files in the bucket with few, merged range
+// reads, as Thanos's gap-based partitioner does: the wanted chunks of one segment are sorted by
+// offset and neighbours closer than 512 KiB are fetched by one GET (the bytes in between are
+// cheaper than another round trip). A chunk's length is only known once its header is read, so
+// each range reaches ESTIMATED_MAX_CHUNK bytes past its last chunk's start; the rare longer
+// chunk is fetched again alone. Every chunk's CRC32-C is verified.
+import type { Bucket } from "../../objstore/index.ts";
+import { crc32cUpdate, DecodeError, readBE32, readUvarint } from "../../tsdb/encoding/index.ts";
+import { CorruptionError } from "../../tsdb/errors.ts";
+import { refOffset, refSegment, SEGMENT_HEADER_SIZE, segmentFileName } from "../../tsdb/chunks/index.ts";
+import type { RawChunk } from "../../tsdb/chunks/index.ts";
+
+export const MAX_GAP_BYTES = 512 * 1024;
+export const ESTIMATED_MAX_CHUNK = 16_000;
+// One merged read never grows beyond this, so a query's memory stays bounded per read.
+export const MAX_RANGE_BYTES = 16 << 20;
+
+export interface SegmentFile {
+  name: string; // object name, "<ULID>/chunks/000001"
+  size: number;
+}
+
+export interface ChunkFetchStats {
+  ranges: number; // GETs issued
+  bytes: number; // bytes fetched
+  chunks: number; // chunks returned
+}
+
+export interface Range {
+  seg: number;
+  start: number;
+  end: number;
+  refs: number[]; // indexes into the caller's refs, ascending by offset
+}
+
+// Groups chunk refs into merged byte ranges per segment.
+export function partitionChunkRefs(refs: readonly number[], segments: readonly SegmentFile[], block: string, maxGap = MAX_GAP_BYTES): Range[] {
+  const order = refs.map((_, i) => i).sort((a, b) => refs[a] - refs[b]);
+  const out: Range[] = [];
+  let cur: Range | null = null;
+  for (const i of order) {
+    const seg = refSegment(refs[i]);
+    const off = refOffset(refs[i]);
+    const file = segments[seg];
+    if (!file) {
+      throw new CorruptionError({ block, file: `chunks/${segmentFileName(seg)}` }, `chunk ref ${refs[i]} points to segment ${seg + 1} but the block has ${segments.length} segment file(s)`);
+    }
+    if (off < SEGMENT_HEADER_SIZE || off >= file.size) {
+      throw new CorruptionError({ block, file: `chunks/${segmentFileName(seg)}` }, `chunk ref ${refs[i]}: offset ${off} outside the file (size ${file.size})`);
+    }
+    const end = Math.min(file.size, off + ESTIMATED_MAX_CHUNK);
+    if (cur && cur.seg === seg && off - cur.end <= maxGap && end - cur.start <= MAX_RANGE_BYTES) {
+      cur.end = Math.max(cur.end, end);
+      cur.refs.push(i);
+    } else {
+      cur = { seg, start: off, end, refs: [i] };
+      out.push(cur);
+    }
+  }
+  return out;
+}
+
+export async function fetchChunks(
+  bucket: Bucket,
+  block: string,
+  segments: readonly SegmentFile[],
+  refs: readonly number[],
+  stats?: ChunkFetchStats,
+): Promise<RawChunk[]> {
+  const out = new Array<RawChunk>(refs.length);
+  const ranges = partitionChunkRefs(refs, segments, block);
+  await Promise.all(
+    ranges.map(async (r) => {
+      const file = segments[r.seg];
+      const buf = await bucket.getRange(file.name, r.start, r.end - r.start);
+      if (stats) {
+        stats.ranges++;
+        stats.bytes += buf.length;
+      }
+      for (const i of r.refs) {
+        const off = refOffset(refs[i]);
+        let c = parseChunk(buf, off - r.start, block, r.seg, off, file.size);
+        if (typeof c === "number") {
+          // Longer than the estimate: fetch exactly this chunk.
+          const one = await bucket.getRange(file.name, off, c);
+          if (stats) {
+            stats.ranges++;
+            stats.bytes += one.length;
+          }
+          c = parseChunk(one, 0, block, r.seg, off, file.size);
+          if (typeof c === "number") throw new CorruptionError(where(block, r.seg), `chunk at offset ${off}: cannot be read whole`);
+        }
+        // Copy out so results never pin the merged read buffer.
+        out[i] = { encoding: c.encoding, data: c.data.slice() };
+      }
+      if (stats) stats.chunks += r.refs.length;
+    }),
+  );
+  return out;
+}
+
+const where = (block: string, seg: number) => ({ block, file: `chunks/${segmentFileName(seg)}` });
+
+// The chunk at buf[pos], or the number of bytes needed when buf holds only part of it.
+function parseChunk(buf: Uint8Array, pos: number, block: string, seg: number, fileOff: number, fileSize: number): RawChunk | number {
+  let len: number;
+  let dataStart: number;
+  try {
+    const d = readUvarint(buf, pos, Math.min(buf.length, pos + 10));
+    len = d.value;
+    dataStart = d.next + 1;
+  } catch (e) {
+    if (e instanceof DecodeError && buf.length - pos < 10 && fileOff + (buf.length - pos) < fileSize) return Math.min(fileSize - fileOff, ESTIMATED_MAX_CHUNK * 4);
+    throw new CorruptionError(where(block, seg), `chunk at offset ${fileOff}: bad length: ${(e as Error).message}`);
+  }
+  const total = dataStart - pos + len + 4;
+  if (fileOff + total > fileSize) {
+    throw new CorruptionError(where(block, seg), `chunk at offset ${fileOff}: length ${len} runs past the end of the file (size ${fileSize})`);
+  }
+  if (pos + total > buf.length) return total;
+  const crcEnd = dataStart + len;
+  const want = readBE32(buf, crcEnd);
+  const got = crc32cUpdate(0, buf, dataStart - 1, crcEnd);
+  if (want !== got) {
+    throw new CorruptionError(where(block, seg), `chunk at offset ${fileOff}: checksum mismatch (stored ${want.toString(16)}, computed ${got.toString(16)})`);
+  }
+  return { encoding: buf[dataStart - 1], data: buf.subarray(dataStart, crcEnd) };
+}

@@ -1,0 +1,69 @@
+// A chunk read from a segment file, as StoreAPI sends it: raw chunk payload bytes (no segment
+// framing) in AggrChunk.raw with xxhash64 of the bytes, or, for Thanos downsampled chunks
+// (encoding 0xFF), the requested aggregates' sub-chunks in count/sum/min/max/counter.
+import { create } from "@bufbuild/protobuf";
+import { Aggr } from "../../gen/thanos/store/rpc_pb.ts";
+import { AggrChunkSchema, Chunk_Encoding, ChunkSchema, type AggrChunk, type Chunk } from "../../gen/thanos/store/types_pb.ts";
+import { xxhash64 } from "../../codec/xxhash64.ts";
+import { decodeAggrChunkRaw, type AggrType } from "../../tsdb/chunkenc/index.ts";
+import type { RawChunk } from "../../tsdb/chunks/index.ts";
+import type { ChunkMeta } from "../../tsdb/index/index.ts";
+import { invalidArgument, StoreError } from "../errors.ts";
+
+// TSDB encoding byte -> storepb Chunk.Encoding (note the offset by one).
+function storeEncoding(tsdbEnc: number, block: string): Chunk_Encoding {
+  switch (tsdbEnc) {
+    case 1:
+      return Chunk_Encoding.XOR;
+    case 2:
+      return Chunk_Encoding.HISTOGRAM;
+    case 3:
+      return Chunk_Encoding.FLOAT_HISTOGRAM;
+    default:
+      throw new StoreError("Internal", `block ${block}: chunk encoding ${tsdbEnc} cannot be sent over StoreAPI`);
+  }
+}
+
+const AGGR_FIELDS: Record<number, AggrType> = {
+  [Aggr.COUNT]: "count",
+  [Aggr.SUM]: "sum",
+  [Aggr.MIN]: "min",
+  [Aggr.MAX]: "max",
+  [Aggr.COUNTER]: "counter",
+};
+
+// Validates the request's aggregates; returns the aggregate fields wanted from downsampled chunks.
+// RAW alone (or nothing) asks for no particular aggregate: downsampled chunks then carry all five.
+export function aggregateFields(aggrs: readonly number[]): AggrType[] {
+  const out: AggrType[] = [];
+  for (const a of aggrs) {
+    if (a === Aggr.RAW) continue;
+    const f = AGGR_FIELDS[a];
+    if (!f) throw invalidArgument(`unknown aggregate ${a} (want RAW, COUNT, SUM, MIN, MAX or COUNTER)`);
+    if (!out.includes(f)) out.push(f);
+  }
+  return out.length ? out : ["count", "sum", "min", "max", "counter"];
+}
+
+function chunkMsg(enc: number, data: Uint8Array, block: string): Chunk {
+  return create(ChunkSchema, { type: storeEncoding(enc, block), data, hash: xxhash64(data) });
+}
+
+export function toAggrChunk(meta: ChunkMeta, raw: RawChunk, aggrs: readonly AggrType[], block: string): AggrChunk {
+  const c = create(AggrChunkSchema, { minTime: BigInt(meta.minTime), maxTime: BigInt(meta.maxTime) });
+  if (raw.encoding !== 0xff) {
+    c.raw = chunkMsg(raw.encoding, raw.data, block);
+    return c;
+  }
+  let parts;
+  try {
+    parts = decodeAggrChunkRaw(raw.data);
+  } catch (e) {
+    throw new StoreError("Internal", `block ${block}: ${(e as Error).message}`);
+  }
+  for (const a of aggrs) {
+    const p = parts[a];
+    if (p) c[a] = chunkMsg(p.encoding, p.data, block);
+  }
+  return c;
+}

@@ -1,0 +1,216 @@
+// Series selection across blocks: per block, matchers -> postings -> series entries (labels +
+// chunk metas, in batches) -> chunks overlapping [min_time, max_time]; external labels added
+// (they win), replica labels stripped, each block's list sorted; then a k-way merge by label set
+// (identical sets from several blocks become one series) that fetches chunk bytes lazily, a
+// window of series at a time, with merged range reads per block.
+import { create } from "@bufbuild/protobuf";
+import { SeriesResponseSchema, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
+import { LabelSchema, SeriesSchema, type AggrChunk } from "../../gen/thanos/store/types_pb.ts";
+import { compareLabels, sortLabels, type Label, type Matcher } from "../../labels/index.ts";
+import type { AggrType } from "../../tsdb/chunkenc/index.ts";
+import type { ChunkMeta } from "../../tsdb/index/index.ts";
+import { CorruptionError } from "../../tsdb/errors.ts";
+import { throwIfAborted } from "../errors.ts";
+import type { BucketBlock } from "./block.ts";
+import { SERIES_BATCH } from "./cached-index.ts";
+import type { ChunkFetchStats } from "./chunk-fetch.ts";
+import { toAggrChunk } from "./convert.ts";
+import type { RequestLimiter } from "./limits.ts";
+import { matchersForBlock } from "./select.ts";
+
+export interface SeriesQuery {
+  mint: number;
+  maxt: number;
+  matchers: Matcher[];
+  skipChunks: boolean;
+  withoutReplicaLabels: Set<string>;
+  aggregates: AggrType[];
+  limit: number; // 0 = none
+  signal?: AbortSignal;
+  // A block found corrupted mid-query: reported (once) by the store, which stops serving it;
+  // this query drops that block's chunks and sends a warning frame.
+  onCorrupt?: (block: BucketBlock, err: CorruptionError) => void;
+  warnings: string[];
+}
+
+interface Selected {
+  labels: Label[];
+  chunks: ChunkMeta[];
+}
+
+interface BlockSeries {
+  block: BucketBlock;
+  series: Selected[];
+}
+
+// Labels with the block's external labels added (replacing same-named series labels) and the
+// replica labels removed.
+export function finalLabels(ls: readonly Label[], ext: readonly Label[], drop: Set<string>): Label[] {
+  let out: Label[];
+  if (ext.length === 0) out = ls.slice();
+  else {
+    const extNames = new Set(ext.map((l) => l.name));
+    out = sortLabels([...ls.filter((l) => !extNames.has(l.name)), ...ext]);
+  }
+  return drop.size ? out.filter((l) => !drop.has(l.name)) : out;
+}
+
+// Selects one block's series (no chunk bytes yet). Limits are charged as series are found.
+export async function selectBlockSeries(block: BucketBlock, q: SeriesQuery, limiter: RequestLimiter): Promise<BlockSeries> {
+  const ms = matchersForBlock(q.matchers, block.extLabels);
+  if (!ms) return { block, series: [] };
+  const postings = await block.index.postings(ms);
+  const out: Selected[] = [];
+  const needResort = block.extLabels.length > 0 || q.withoutReplicaLabels.size > 0;
+  for (let i = 0; i < postings.length; i += SERIES_BATCH) {
+    throwIfAborted(q.signal);
+    const entries = await block.index.series(postings.subarray(i, i + SERIES_BATCH));
+    let nChunks = 0;
+    let nSeries = 0;
+    for (const e of entries) {
+      const chunks = e.chunks.filter((c) => c.maxTime >= q.mint && c.minTime <= q.maxt);
+      if (chunks.length === 0) continue;
+      out.push({ labels: needResort ? finalLabels(e.labels, block.extLabels, q.withoutReplicaLabels) : (e.labels as Label[]), chunks });
+      nSeries++;
+      nChunks += chunks.length;
+    }
+    limiter.addSeries(nSeries);
+    if (!q.skipChunks) limiter.addChunks(nChunks);
+  }
+  // Index order is label order; adding external labels or dropping replica labels can change it.
+  if (needResort) out.sort((a, b) => compareLabels(a.labels, b.labels));
+  return { block, series: out };
+}
+
+interface MergedSeries {
+  labels: Label[];
+  parts: { block: BucketBlock; chunks: ChunkMeta[] }[];
+}
+
+// K-way merge of sorted per-block lists; equal label sets are joined.
+export function* mergeBlockSeries(lists: BlockSeries[]): Generator<MergedSeries> {
+  const pos = lists.map(() => 0);
+  const heap: number[] = [];
+  const less = (a: number, b: number) => {
+    const c = compareLabels(lists[a].series[pos[a]].labels, lists[b].series[pos[b]].labels);
+    return c < 0 || (c === 0 && a < b);
+  };
+  const up = (i: number) => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(heap[i], heap[p])) break;
+      [heap[i], heap[p]] = [heap[p], heap[i]];
+      i = p;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l], heap[m])) m = l;
+      if (r < heap.length && less(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (let i = 0; i < lists.length; i++) if (lists[i].series.length > 0) (heap.push(i), up(heap.length - 1));
+  let cur: MergedSeries | null = null;
+  while (heap.length > 0) {
+    const i = heap[0];
+    const s = lists[i].series[pos[i]++];
+    if (pos[i] < lists[i].series.length) down(0);
+    else {
+      heap[0] = heap[heap.length - 1];
+      heap.pop();
+      if (heap.length > 0) down(0);
+    }
+    if (cur && compareLabels(cur.labels, s.labels) === 0) cur.parts.push({ block: lists[i].block, chunks: s.chunks });
+    else {
+      if (cur) yield cur;
+      cur = { labels: s.labels, parts: [{ block: lists[i].block, chunks: s.chunks }] };
+    }
+  }
+  if (cur) yield cur;
+}
+
+// Series frames for merged series, fetching chunk bytes `window` series at a time.
+export async function* streamSeries(merged: Iterable<MergedSeries>, q: SeriesQuery, stats: ChunkFetchStats, window = 256): AsyncGenerator<SeriesResponse> {
+  let sent = 0;
+  let batch: MergedSeries[] = [];
+  const flush = async function* (): AsyncGenerator<SeriesResponse> {
+    throwIfAborted(q.signal);
+    const chunks = q.skipChunks ? null : await fetchWindow(batch, q, stats);
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i];
+      if (chunks && chunks[i].length === 0) continue; // every chunk came from a corrupted block
+      yield create(SeriesResponseSchema, {
+        result: {
+          case: "series",
+          value: create(SeriesSchema, { labels: s.labels.map((l) => create(LabelSchema, l)), chunks: chunks ? chunks[i] : [] }),
+        },
+      });
+    }
+    batch = [];
+  };
+  for (const s of merged) {
+    if (q.limit > 0 && sent >= q.limit) break;
+    batch.push(s);
+    sent++;
+    if (batch.length >= window) yield* flush();
+  }
+  if (batch.length > 0) yield* flush();
+  for (const w of q.warnings) yield create(SeriesResponseSchema, { result: { case: "warning", value: w } });
+}
+
+async function fetchWindow(batch: MergedSeries[], q: SeriesQuery, stats: ChunkFetchStats): Promise<AggrChunk[][]> {
+  // Collect refs per block, fetch each block's chunks with merged reads, in parallel.
+  const perBlock = new Map<BucketBlock, { refs: number[]; at: [number, number, number][] }>();
+  const out: AggrChunk[][] = batch.map((s) => new Array(s.parts.reduce((n, p) => n + p.chunks.length, 0)));
+  const metas: ChunkMeta[][] = batch.map(() => []);
+  batch.forEach((s, si) => {
+    let k = 0;
+    for (const p of s.parts) {
+      let e = perBlock.get(p.block);
+      if (!e) perBlock.set(p.block, (e = { refs: [], at: [] }));
+      for (const c of p.chunks) {
+        e.refs.push(c.ref);
+        e.at.push([si, k, 0]);
+        metas[si][k] = c;
+        k++;
+      }
+    }
+  });
+  await Promise.all(
+    [...perBlock].map(async ([block, e]) => {
+      let raws;
+      try {
+        raws = await block.chunks(e.refs, stats);
+      } catch (err) {
+        if (!(err instanceof CorruptionError) || !q.onCorrupt) throw err;
+        q.onCorrupt(block, err);
+        q.warnings.push(`block ${block.id} skipped: ${err.message}`);
+        return;
+      }
+      for (let j = 0; j < raws.length; j++) {
+        const [si, k] = e.at[j];
+        out[si][k] = toAggrChunk(metas[si][k], raws[j], q.aggregates, block.id);
+      }
+    }),
+  );
+  // Chunks of one series sorted by min_time (blocks may interleave); exact duplicates (same
+  // range and bytes, e.g. overlapping replica blocks with replica labels stripped) sent once.
+  return out.map((all) => {
+    const cs = all.filter((c) => c !== undefined);
+    cs.sort((a, b) => (a.minTime < b.minTime ? -1 : a.minTime > b.minTime ? 1 : a.maxTime < b.maxTime ? -1 : a.maxTime > b.maxTime ? 1 : 0));
+    return cs.filter((c, i) => i === 0 || !sameChunk(cs[i - 1], c));
+  });
+}
+
+function sameChunk(a: AggrChunk, b: AggrChunk): boolean {
+  if (a.minTime !== b.minTime || a.maxTime !== b.maxTime) return false;
+  const ha = a.raw?.hash ?? a.count?.hash ?? a.sum?.hash;
+  const hb = b.raw?.hash ?? b.count?.hash ?? b.sum?.hash;
+  return ha !== undefined && ha === hb;
+}
