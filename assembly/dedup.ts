@@ -10,11 +10,13 @@
 //    index (first input wins), and within one input to its first sample at that timestamp.
 //    A sample not later than the last emitted one is dropped, so the output is strictly
 //    increasing even for unsorted input (Prometheus would emit such a sample out of order).
-//  - dedupPenalty: Thanos pkg/dedup/iter.go "penalty" dedup, reproduced iterator for iterator:
-//    replica 0 and 1 are merged by one pairwise iterator, whose output is merged with replica
-//    2, and so on. Seek on an inner pairwise iterator steps with Next (as Thanos does), and in
-//    counter mode the value adjustment on a replica switch reaches the leaves exactly as the
-//    nested Thanos iterators pass it down, so results match Thanos for every k.
+//  - dedupPenalty: Thanos pkg/dedup/iter.go "penalty" dedup with Thanos's structure: replica 0
+//    and 1 are merged by one pairwise iterator, whose output is merged with replica 2, and so
+//    on. Seek on an inner pairwise iterator steps with Next (as Thanos does). Two replicas run
+//    in one loop (penaltyPair); more replicas fold pairwise passes, or, in counter mode, walk
+//    the iterator tree, where the value adjustment on a replica switch reaches the leaves
+//    exactly as the nested Thanos iterators pass it down. Results match Thanos for every k.
+//  Scratch: mergeChain needs 16 bytes per input; dedupPenalty max(48 * k, 16 * total).
 
 export const DEDUP_ERR_ARGS: i32 = -1;
 
@@ -181,7 +183,7 @@ export function mergeChain(k: i32, desc: usize, outTs: usize, outVs: usize, scra
 // ---------------------------------------------------------------------------------------
 // penalty
 //
-// Iterator tree for k replicas: leaves 0..k-1 (the replicas), pairwise nodes 1..k-1 where
+// Iterator tree for k replicas (used in counter mode, where the fold would not be exact): leaves 0..k-1 (the replicas), pairwise nodes 1..k-1 where
 // node j = dedup(a, b) with a = leaf 0 for j == 1 else node j-1, and b = leaf j.
 // State lives in a caller-provided scratch area, one 48-byte slot per index i:
 //   +0  i32 leaf cursor            +4 u8 node useA  +5 u8 node aOk  +6 u8 node bOk  +7 u8 node lastSet
@@ -190,7 +192,6 @@ const SLOT: usize = 48;
 
 let gDesc: usize = 0;
 let gState: usize = 0;
-let gCounter: bool = false;
 
 // @ts-ignore: decorator
 @inline function slot(i: i32): usize {
@@ -224,7 +225,7 @@ function leafAtT(i: i32): f64 {
 function leafAtV(i: i32): f64 {
   const v = load<f64>(descVs(gDesc, i) + (<usize>load<i32>(slot(i)) << 3));
   // Thanos's counter iterator always adds its offset (so -0 reads as +0 there too).
-  return gCounter ? v + load<f64>(slot(i) + 8) : v;
+  return v + load<f64>(slot(i) + 8);
 }
 
 // A replica whose current value is below the value emitted before a switch carries the
@@ -290,14 +291,12 @@ function nodeNext(j: i32): bool {
   // The value emitted last, needed to adjust counters if this step switches replicas.
   let hadLast = false;
   let lastV: f64 = 0;
-  if (gCounter) {
-    if (useA && aOk) {
-      lastV = aAtV(j);
-      hadLast = true;
-    } else if (!useA && bOk) {
-      lastV = leafAtV(j);
-      hadLast = true;
-    }
+  if (useA && aOk) {
+    lastV = aAtV(j);
+    hadLast = true;
+  } else if (!useA && bOk) {
+    lastV = leafAtV(j);
+    hadLast = true;
   }
   const lastUseA = useA;
 
@@ -389,7 +388,6 @@ function penaltyFold(k: i32, desc: usize, outTs: usize, outVs: usize, scratch: u
 function penaltyTree(k: i32, desc: usize, outTs: usize, outVs: usize, state: usize): i32 {
   gDesc = desc;
   gState = state;
-  gCounter = true;
   for (let i = 0; i < k; i++) {
     const s = slot(i);
     store<i32>(s, -1);

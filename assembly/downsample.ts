@@ -44,6 +44,11 @@ function windowEnd(t: f64, r: f64): f64 {
   return t - (t % r) + r - 1;
 }
 
+// Resolutions are whole milliseconds, exactly representable (window math goes through i64).
+function validResolution(r: f64): bool {
+  return r >= 1 && r <= 9007199254740991 && r == Math.floor(r);
+}
+
 // Go integer division of non-negative integral f64s, exactly.
 // @ts-ignore: decorator
 @inline function idiv(a: f64, b: f64): f64 {
@@ -51,14 +56,19 @@ function windowEnd(t: f64, r: f64): f64 {
 }
 
 // How many chunks Thanos cuts a series into: enough for <= 140 expected output samples each
-// (targetChunkCount). The Go loop `for x = 1; e/x > 140; x++` ends at x = e/141 + 1.
-function targetChunkCount(mint: f64, maxt: f64, inRes: f64, outRes: f64, count: i32): i32 {
+// (targetChunkCount). The Go loop `for x = 1; e/x > 140; x++` ends at x = e/141 + 1. Clamped
+// to [1, cap]: above `cap` (the number of items being cut) the batch size no longer changes,
+// and the clamp keeps absurd spans from overflowing or dividing by zero.
+function targetChunkCount(mint: f64, maxt: f64, inRes: f64, outRes: f64, count: i32, cap: i32): i32 {
   const span = maxt - mint;
   const maxSamples = idiv(span, outRes);
   let fullness = <f64>count / (span / inRes);
   if (fullness > 1) fullness = 1;
-  const expected = <i64>(maxSamples * fullness) + 1;
-  return <i32>(expected / (SAMPLES_PER_CHUNK + 1) + 1);
+  const expected = <i64>(maxSamples * fullness) + 1; // saturating, NaN -> 0
+  let x = expected / (SAMPLES_PER_CHUNK + 1) + 1;
+  if (x > <i64>cap) x = <i64>cap;
+  if (x < 1) x = 1;
+  return <i32>x;
 }
 
 // --- aggregator rules (Thanos aggregator.add), applied inline in the loops below:
@@ -117,7 +127,7 @@ let nCtr: i32 = 0;
 // counter arrays 3n (two extra samples per chunk), chunk-end arrays n.
 // results = [windows, counter samples, chunks]; returns the number of chunks or < 0.
 export function downsampleRaw(ts: usize, vs: usize, n: i32, resolution: f64, out: usize): i32 {
-  if (n < 0 || !(resolution >= 1) || resolution != Math.floor(resolution)) return DS_ERR_ARGS;
+  if (n < 0 || !validResolution(resolution)) return DS_ERR_ARGS;
   oTs = <usize>load<u32>(out);
   oCount = <usize>load<u32>(out + 4);
   oSum = <usize>load<u32>(out + 8);
@@ -134,7 +144,7 @@ export function downsampleRaw(ts: usize, vs: usize, n: i32, resolution: f64, out
 
   const m = expandInto(ts, vs, 0, n, ts, vs, 0);
   if (m > 0) {
-    const numChunks = targetChunkCount(f64At(ts, 0), f64At(ts, m - 1), RAW_STEP_GUESS, resolution, m);
+    const numChunks = targetChunkCount(f64At(ts, 0), f64At(ts, m - 1), RAW_STEP_GUESS, resolution, m, m);
     const batchSize = m / numChunks + 1;
     let pos = 0;
     while (pos < m) {
@@ -302,7 +312,7 @@ function windowsOf(ts: usize, vs: usize, n: i32, res: f64, which: i32, outTs: us
 // mint/maxt are the first chunk's MinTime and the last chunk's MaxTime (Thanos sizes output
 // chunks from them). Returns the number of output chunks or < 0.
 export function downsampleAggr(desc: usize, inChunks: i32, mint: f64, maxt: f64, inRes: f64, outRes: f64): i32 {
-  if (inChunks < 0 || !(inRes >= 1) || !(outRes > inRes) || outRes != Math.floor(outRes)) return DS_ERR_ARGS;
+  if (inChunks < 0 || !validResolution(inRes) || !validResolution(outRes) || !(outRes > inRes)) return DS_ERR_ARGS;
   const results = <usize>load<u32>(desc + 120);
   const bufTs = <usize>load<u32>(desc + 124);
   const bufVs = <usize>load<u32>(desc + 128);
@@ -311,7 +321,7 @@ export function downsampleAggr(desc: usize, inChunks: i32, mint: f64, maxt: f64,
   if (inChunks > 0) {
     const countEnds = <usize>load<u32>(desc + 8);
     const numSamples = i32At(countEnds, inChunks - 1);
-    const numChunks = targetChunkCount(mint, maxt, inRes, outRes, numSamples);
+    const numChunks = targetChunkCount(mint, maxt, inRes, outRes, numSamples, inChunks);
     // Thanos divides without a floor of 1 (and would loop forever on 0); we floor at 1.
     let batchSize = inChunks / numChunks;
     if (batchSize < 1) batchSize = 1;

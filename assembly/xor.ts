@@ -90,10 +90,10 @@ function readUvarint(base: usize, p: i32, len: i32): i32 {
 
 // Decodes one chunk at src (len bytes, XOR_PAD readable bytes after it) into ts (f64 ms) and
 // vs (f64) starting at element 0. Returns the sample count or a negative code.
-function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32, words: usize): i32 {
+function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32, words: usize, strict: bool): i32 {
   if (len < 2) return ERR_TRUNCATED;
   const n = (<i32>load<u8>(src) << 8) | <i32>load<u8>(src + 1);
-  if (n == 0) return len == 2 ? 0 : ERR_TRAILING;
+  if (n == 0) return len == 2 || !strict ? 0 : ERR_TRAILING;
   if (n > cap) return ERR_CAPACITY;
   swapWords(src, len, words);
   const bitLen: u64 = (<u64>len) << 3;
@@ -110,7 +110,7 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32, words: 
   pos += 64;
   store<f64>(ts, <f64>t);
   store<u64>(vs, v);
-  if (n == 1) return finish(words, pos, bitLen, 1);
+  if (n == 1) return strict ? finish(words, pos, bitLen, 1) : 1;
 
   // Sample 1: uvarint delta (byte aligned), then the value.
   p = readUvarint(src, <i32>(pos >>> 3), len);
@@ -217,11 +217,12 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32, words: 
     store<u64>(vs + (<usize>i << 3), v);
     i++;
   }
-  return finish(words, pos, bitLen, n);
+  return strict ? finish(words, pos, bitLen, n) : n;
 }
 
-// At most 8 zero padding bits may follow the last sample (Go's bstream can leave one whole
-// empty byte).
+// Strict mode: at most 8 zero padding bits may follow the last sample (Go's bstream can leave
+// one whole empty byte). Lenient mode (Prometheus's own reader) ignores whatever follows: a
+// head chunk read while Prometheus appends to it can carry bits of a sample not yet counted.
 @inline function finish(words: usize, pos: u64, bitLen: u64, n: i32): i32 {
   const left = bitLen - pos;
   if (left > 8) return ERR_TRAILING;
@@ -230,20 +231,21 @@ function decodeOne(src: usize, len: i32, ts: usize, vs: usize, cap: i32, words: 
 }
 
 // One chunk -> arrays. ts/vs hold `cap` f64 each; scratch holds len + XOR_PAD bytes (the
-// big-endian word copy of the chunk).
-export function xorDecode(src: usize, len: i32, ts: usize, vs: usize, cap: i32, scratch: usize): i32 {
+// big-endian word copy of the chunk); strict != 0 rejects data after the last sample.
+export function xorDecode(src: usize, len: i32, ts: usize, vs: usize, cap: i32, scratch: usize, strict: i32): i32 {
   if (len < 0 || cap < 0) return ERR_BOUNDS;
   if (!inMemory(src, <u64>len + XOR_PAD) || !inMemory(scratch, <u64>len + XOR_PAD)) return ERR_BOUNDS;
   if (!inMemory(ts, (<u64>cap) << 3) || !inMemory(vs, (<u64>cap) << 3)) return ERR_BOUNDS;
-  return decodeOne(src, len, ts, vs, cap, scratch);
+  return decodeOne(src, len, ts, vs, cap, scratch, strict != 0);
 }
 
 // Many chunks -> one pair of contiguous arrays. `table` holds count (ptr: u32, len: u32)
 // pairs; every chunk needs XOR_PAD readable bytes after it (chunks laid end to end with one
 // pad at the very end satisfy that). offsets (count+1 i32) receives each chunk's first sample
-// index and the total. scratch holds scratchLen bytes, at least the longest chunk + XOR_PAD.
+// index and the total. scratch holds scratchLen bytes, at least the longest chunk + XOR_PAD;
+// strict as in xorDecode.
 // Returns the total or a negative code (failing chunk: xorLastErrorChunk).
-export function xorDecodeBatch(table: usize, count: i32, ts: usize, vs: usize, cap: i32, offsets: usize, scratch: usize, scratchLen: i32): i32 {
+export function xorDecodeBatch(table: usize, count: i32, ts: usize, vs: usize, cap: i32, offsets: usize, scratch: usize, scratchLen: i32, strict: i32): i32 {
   lastErrorChunk = -1;
   if (count < 0 || cap < 0 || scratchLen < 0) return ERR_BOUNDS;
   if (!inMemory(table, (<u64>count) << 3) || !inMemory(offsets, ((<u64>count) + 1) << 2)) return ERR_BOUNDS;
@@ -255,7 +257,7 @@ export function xorDecodeBatch(table: usize, count: i32, ts: usize, vs: usize, c
     store<i32>(offsets + (<usize>c << 2), total);
     let r: i32;
     if (len < 0 || len > scratchLen - XOR_PAD || !inMemory(src, <u64>len + XOR_PAD)) r = ERR_BOUNDS;
-    else r = decodeOne(src, len, ts + (<usize>total << 3), vs + (<usize>total << 3), cap - total, scratch);
+    else r = decodeOne(src, len, ts + (<usize>total << 3), vs + (<usize>total << 3), cap - total, scratch, strict != 0);
     if (r < 0) {
       lastErrorChunk = c;
       return r;

@@ -32,7 +32,7 @@ const total = SERIES * SAMPLES;
 const outTs = new Float64Array(total);
 const outVs = new Float64Array(total);
 const k = kernels();
-type BatchFn = (t: number, c: number, ts: number, vs: number, cap: number, off: number, scratch: number, scratchLen: number) => number;
+type BatchFn = (t: number, c: number, ts: number, vs: number, cap: number, off: number, scratch: number, scratchLen: number, strict: number) => number;
 const batch = k.fn<BatchFn>("xorDecodeBatch");
 
 export const itemsPerIteration: Record<string, number> = {};
@@ -59,7 +59,7 @@ for (const [label, chunks] of Object.entries(sets)) {
   // Kernel-only: chunks already staged in linear memory, as after a bulk fetch into the arena.
   // The staging stays reserved for the whole run (benchmarks own the process).
   const staged = decodeXorChunksInArena(k, chunks);
-  if (batch(staged.tablePtr, staged.count, staged.tsPtr, staged.vsPtr, total, staged.offsetsPtr, staged.scratchPtr, staged.scratchLen) !== total) {
+  if (batch(staged.tablePtr, staged.count, staged.tsPtr, staged.vsPtr, total, staged.offsetsPtr, staged.scratchPtr, staged.scratchLen, 0) !== total) {
     throw new Error(`bench setup: ${label} kernel-only decode did not return every sample`);
   }
   const bytes = chunks.reduce((a, c) => a + c.length, 0);
@@ -77,7 +77,7 @@ for (const [label, chunks] of Object.entries(sets)) {
         do_not_optimize(at);
       }).baseline(true);
       bench(names.wasm, () => do_not_optimize(decodeXorChunks(chunks)));
-      bench(names.kernel, () => do_not_optimize(batch(staged.tablePtr, staged.count, staged.tsPtr, staged.vsPtr, total, staged.offsetsPtr, staged.scratchPtr, staged.scratchLen)));
+      bench(names.kernel, () => do_not_optimize(batch(staged.tablePtr, staged.count, staged.tsPtr, staged.vsPtr, total, staged.offsetsPtr, staged.scratchPtr, staged.scratchLen, 0)));
     });
   });
 }
@@ -85,7 +85,7 @@ for (const [label, chunks] of Object.entries(sets)) {
 // Kernel-only, per value pattern: one 65535-sample chunk each (the codec's maximum), so the
 // figure is the per-sample cost of the decode loop without per-chunk overhead.
 {
-  type DecodeFn = (src: number, len: number, ts: number, vs: number, cap: number, scratch: number) => number;
+  type DecodeFn = (src: number, len: number, ts: number, vs: number, cap: number, scratch: number, strict: number) => number;
   const decode = k.fn<DecodeFn>("xorDecode");
   const patterns = typicalSeries(4, 65535, 0x7e9);
   const labels = ["rising counter", "rising counter 2", "4-level gauge", "constant"];
@@ -99,8 +99,8 @@ for (const [label, chunks] of Object.entries(sets)) {
       const out = k.reserve(65535 * 16);
       const name = `kernel 65535: ${labels[i]} (${(chunk.length / 65535).toFixed(2)} B/sample)`;
       itemsPerIteration[name] = 65535;
-      if (decode(src, chunk.length, out, out + 65535 * 8, 65535, scratch) !== 65535) throw new Error(`bench setup: ${name}`);
-      bench(name, () => do_not_optimize(decode(src, chunk.length, out, out + 65535 * 8, 65535, scratch)));
+      if (decode(src, chunk.length, out, out + 65535 * 8, 65535, scratch, 0) !== 65535) throw new Error(`bench setup: ${name}`);
+      bench(name, () => do_not_optimize(decode(src, chunk.length, out, out + 65535 * 8, 65535, scratch, 0)));
     }
   });
 }

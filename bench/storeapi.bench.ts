@@ -21,9 +21,10 @@ const whole = makeStore(0, 1);
 const shards = [0, 1, 2].map((i) => makeStore(i, 3));
 
 const server = await serveStoreGrpc({ address: "127.0.0.1:0", store: whole });
-// The same store behind connect's generic handler only (no coalescing Series fast path).
+// The same store behind connect's generic handler and read with connect's client: the path
+// without our Series fast paths (series-fast.ts / series-client.ts).
 const connectOnly = await listenGrpc("127.0.0.1:0", (r) => registerStoreServices(r, { store: whole }));
-const viaConnect = createStoreClient({ address: `127.0.0.1:${connectOnly.port}` });
+const viaConnect = createStoreClient({ address: `127.0.0.1:${connectOnly.port}`, seriesTransport: "connect" });
 const shardServers = await Promise.all(shards.map((store) => serveStoreGrpc({ address: "127.0.0.1:0", store })));
 const plain = createStoreClient({ address: `127.0.0.1:${server.port}` });
 const snappy = createStoreClient({ address: `127.0.0.1:${server.port}`, compression: "snappy" });
@@ -44,7 +45,7 @@ const framed = snappyFramedEncode(payload);
 summary(() => {
   group("storeapi Series: 2100 series x 120 samples", () => {
     bench("Series in-process MemoryStore", () => drain(whole)).baseline(true);
-    bench("Series over gRPC, connect handler only", () => drain(viaConnect));
+    bench("Series over gRPC, connect server+client", () => drain(viaConnect));
     bench("Series over gRPC (identity)", () => drain(plain));
     bench("Series over gRPC (snappy)", () => drain(snappy));
     bench("Series via proxy of 3 gRPC stores", () => drain(proxy));
@@ -61,7 +62,7 @@ summary(() => {
 
 export const itemsPerIteration: Record<string, number> = {
   "Series in-process MemoryStore": SERIES,
-  "Series over gRPC, connect handler only": SERIES,
+  "Series over gRPC, connect server+client": SERIES,
   "Series over gRPC (identity)": SERIES,
   "Series over gRPC (snappy)": SERIES,
   "Series via proxy of 3 gRPC stores": SERIES,

@@ -39,7 +39,9 @@ export function statusFor(kind: ApiErrorKind): number {
   }
 }
 
-const JSON_HEADERS = { "content-type": "application/json" };
+// A fresh object per response: @hono/node-server writes Content-Length into the headers object
+// it is given, so a shared constant would carry the first response's length into every other.
+const jsonHeaders = (): Record<string, string> => ({ "content-type": "application/json" });
 
 // `dataJson` is pre-serialised JSON (the value encoder writes large matrices as strings).
 export function successResponse(dataJson: string, warnings: string[] = [], infos: string[] = []): Response {
@@ -47,11 +49,11 @@ export function successResponse(dataJson: string, warnings: string[] = [], infos
   if (warnings.length) body += `,"warnings":${JSON.stringify(warnings)}`;
   if (infos.length) body += `,"infos":${JSON.stringify(infos)}`;
   body += "}";
-  return new Response(body, { status: 200, headers: JSON_HEADERS });
+  return new Response(body, { status: 200, headers: jsonHeaders() });
 }
 
 export function errorResponse(kind: ApiErrorKind, message: string, warnings: string[] = []): Response {
   const body: Record<string, unknown> = { status: "error", errorType: kind, error: message };
   if (warnings.length) body.warnings = warnings;
-  return new Response(JSON.stringify(body), { status: statusFor(kind), headers: JSON_HEADERS });
+  return new Response(JSON.stringify(body), { status: statusFor(kind), headers: jsonHeaders() });
 }

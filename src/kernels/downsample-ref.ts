@@ -56,16 +56,18 @@ function idiv(a: number, b: number): number {
   return (a - (a % b)) / b;
 }
 
-// Thanos targetChunkCount: chunks so that each holds <= 140 expected output samples.
-export function targetChunkCount(mint: number, maxt: number, inRes: number, outRes: number, count: number): number {
+// Thanos targetChunkCount: chunks so that each holds <= 140 expected output samples. Its Go
+// loop `for x = 1; e/x > 140; x++` ends at x = e/141 + 1; clamped to [1, cap] (cap = items
+// being cut; beyond it the batch size no longer changes) so absurd spans stay cheap.
+export function targetChunkCount(mint: number, maxt: number, inRes: number, outRes: number, count: number, cap: number): number {
   const span = maxt - mint;
   const maxSamples = idiv(span, outRes);
   let fullness = count / (span / inRes);
   if (fullness > 1) fullness = 1;
-  const expected = Math.trunc(maxSamples * fullness) + 1;
-  let x = 1;
-  while (Math.trunc(expected / x) > 140) x++;
-  return x;
+  const product = maxSamples * fullness;
+  const expected = Number.isNaN(product) ? 1 : Math.trunc(product) + 1;
+  const x = Math.trunc(expected / 141) + 1;
+  return Math.max(1, Math.min(x, cap));
 }
 
 // Thanos expandChunkIterator: drop stale markers and samples going back in time (from 0).
@@ -150,7 +152,7 @@ export function downsampleRawRef(ts: Float64Array, vs: Float64Array, resolution:
   let chunks = 0;
   const m = st.length;
   if (m > 0) {
-    const batchSize = Math.trunc(m / targetChunkCount(st[0]!, st[m - 1]!, RAW_STEP_GUESS, resolution, m)) + 1;
+    const batchSize = Math.trunc(m / targetChunkCount(st[0]!, st[m - 1]!, RAW_STEP_GUESS, resolution, m, m)) + 1;
     let pos = 0;
     while (pos < m) {
       let end = pos + Math.min(batchSize, m - pos);
@@ -244,7 +246,7 @@ export function downsampleAggrRef(input: DownsampledSeries, resolution: number, 
   let outChunks = 0;
   if (inChunks > 0) {
     const numSamples = input.count.chunkEnds[inChunks - 1]!;
-    const numChunks = targetChunkCount(mint, maxt, input.resolution, resolution, numSamples);
+    const numChunks = targetChunkCount(mint, maxt, input.resolution, resolution, numSamples, inChunks);
     // Thanos divides without a floor (0 would loop forever there); floor at 1.
     const batchSize = Math.max(1, Math.trunc(inChunks / numChunks));
     for (let c = 0; c < inChunks; c += batchSize) {

@@ -35,7 +35,7 @@ export class DownsampleKernelError extends Error {
 }
 
 function checkResolution(r: number): void {
-  if (!Number.isInteger(r) || r < 1) throw new RangeError(`bad resolution ${r}`);
+  if (!Number.isSafeInteger(r) || r < 1) throw new RangeError(`bad resolution ${r}`);
 }
 
 export function downsampleRaw(ts: Float64Array, vs: Float64Array, resolution: number): DownsampledSeries {

@@ -8,5 +8,5 @@ export type { ArenaSeries, DedupAlgorithm, Samples } from "./dedup.ts";
 export { dedupPenaltyRef, INITIAL_PENALTY_MS, mergeChainRef } from "./dedup-ref.ts";
 export { applyCounterResets, DownsampleKernelError, downsampleAggr, downsampleRaw } from "./downsample.ts";
 export type { AggregateName, AggrOptions, AggrSeries, DownsampledSeries } from "./downsample.ts";
-export { applyCounterResetsRef, downsampleAggrRef, downsampleRawRef, RES_1H, RES_5M, RES_RAW, STALE_NAN } from "./downsample-ref.ts";
+export { AGGREGATES, applyCounterResetsRef, downsampleAggrRef, downsampleRawRef, RES_1H, RES_5M, RES_RAW, STALE_NAN } from "./downsample-ref.ts";
 export { runSelfChecks, selfChecks, type SelfCheck, type SelfCheckResult } from "./selfcheck.ts";

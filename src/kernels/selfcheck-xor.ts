@@ -33,7 +33,8 @@ export const xorSelfCheck: SelfCheck = {
   run() {
     const golden = hexBytes(GOLDEN_HEX);
     const want = { ts: Float64Array.from(GOLDEN_TS), vs: Float64Array.from(GOLDEN_VS) };
-    for (const [impl, got] of [["wasm", decodeXorChunk(golden)], ["reference", xorDecode(golden)]] as const) {
+    const strict = { strict: true };
+    for (const [impl, got] of [["wasm", decodeXorChunk(golden, strict)], ["reference", xorDecode(golden, strict)]] as const) {
       if (!sameWords(got.ts, want.ts) || !sameWords(got.vs, want.vs)) return `${impl} decoder misreads the Prometheus chunk`;
     }
     if (!sameWords(encodeXorChunk(want.ts, want.vs), golden)) return "wasm encoder differs from Prometheus";
@@ -51,7 +52,7 @@ export const xorSelfCheck: SelfCheck = {
         samples += ts.length;
       }
     }
-    const bulk = decodeXorChunks(chunks);
+    const bulk = decodeXorChunks(chunks, { strict: true });
     if (bulk.ts.length !== samples) return `bulk decode returned ${bulk.ts.length} samples, want ${samples}`;
     for (const [i, c] of chunks.entries()) {
       const ref = xorDecode(c);

@@ -38,6 +38,15 @@ export class XorError extends Error {
   }
 }
 
+export interface XorDecodeOptions {
+  // Reject chunks with anything but Go's zero padding (at most 8 bits) after the last sample:
+  // catches a sample count that disagrees with the stream. Off by default because Prometheus's
+  // reader ignores trailing data, and a head chunk streamed by remote read while Prometheus
+  // appends to it can legitimately carry bits of a sample its count does not include yet.
+  // Use it for data whose writer is known to be finished (block files, tests, verification).
+  strict?: boolean;
+}
+
 // The stale marker Prometheus writes when a series disappears: a NaN with a specific payload.
 // Compare bit patterns, never values (NaN !== NaN, and JavaScriptCore canonicalises NaN payloads
 // whenever a NaN passes through a JS number — read and write it through Uint32Array views).

@@ -16,6 +16,7 @@ import {
   XOR_MAX_SAMPLES,
   XOR_TS_LIMIT,
   XorError,
+  type XorDecodeOptions,
 } from "./xor-errors.ts";
 
 export * from "./xor-errors.ts";
@@ -230,16 +231,16 @@ function toSigned(hi: number, lo: number, limit: number): number {
   return v > -limit && v < limit ? v : NaN;
 }
 
-export function xorDecode(chunk: Uint8Array): { ts: Float64Array; vs: Float64Array } {
+export function xorDecode(chunk: Uint8Array, opts?: XorDecodeOptions): { ts: Float64Array; vs: Float64Array } {
   const n = xorSampleCount(chunk);
   const ts = new Float64Array(n);
   const vs = new Float64Array(n);
-  xorDecodeInto(chunk, ts, vs, 0);
+  xorDecodeInto(chunk, ts, vs, 0, opts);
   return { ts, vs };
 }
 
 // Decodes into ts/vs starting at `at`; returns the sample count. Throws XorError.
-export function xorDecodeInto(chunk: Uint8Array, ts: Float64Array, vs: Float64Array, at: number): number {
+export function xorDecodeInto(chunk: Uint8Array, ts: Float64Array, vs: Float64Array, at = 0, opts?: XorDecodeOptions): number {
   const n = xorSampleCount(chunk);
   if (at + n > ts.length || at + n > vs.length) throw new XorError(XOR_ERR_INPUT, "output arrays too small");
   const vbits = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
@@ -308,7 +309,7 @@ export function xorDecodeInto(chunk: Uint8Array, ts: Float64Array, vs: Float64Ar
     vbits[2 * (at + i) + HI] = vHi;
     vbits[2 * (at + i) + LO] = vLo;
   }
-  checkTrailing(r, n);
+  if (opts?.strict) checkTrailing(r, n);
   return n;
 }
 
@@ -336,8 +337,9 @@ function readDod(r: BitReader, tDelta: number, t: number): number {
   return tDelta + bits;
 }
 
-// Prometheus pads with zero bits, at most 8 of them (Go's bstream may leave one whole empty
-// byte after a byte-aligned write): more means the count header and the stream disagree.
+// Strict mode: Prometheus pads with zero bits, at most 8 of them (Go's bstream may leave one
+// whole empty byte after a byte-aligned write): more means the count header and the stream
+// disagree.
 function checkTrailing(r: BitReader, n: number): void {
   const left = r.bitsLeft();
   if (n === 0 && left > 0) throw new XorError(XOR_ERR_TRAILING, "data after an empty chunk header");

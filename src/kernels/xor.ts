@@ -4,13 +4,13 @@
 // copies so NaN payloads survive. Arena-level variants leave the arrays in linear memory for
 // pipelines (decode -> merge-dedup -> downsample) that should not copy.
 import { kernels, type KernelInstance } from "./instance.ts";
-import { XOR_ERR_CAPACITY, XOR_ERR_INPUT, XOR_ERR_TRUNCATED, XOR_MAX_SAMPLES, XorError } from "./xor-errors.ts";
+import { XOR_ERR_CAPACITY, XOR_ERR_INPUT, XOR_ERR_TRUNCATED, XOR_MAX_SAMPLES, XorError, type XorDecodeOptions } from "./xor-errors.ts";
 
 const XOR_PAD = 64; // must match assembly/xor.ts
 const ERR_BOUNDS = -8;
 
-type DecodeFn = (src: number, len: number, ts: number, vs: number, cap: number, scratch: number) => number;
-type BatchFn = (table: number, count: number, ts: number, vs: number, cap: number, offsets: number, scratch: number, scratchLen: number) => number;
+type DecodeFn = (src: number, len: number, ts: number, vs: number, cap: number, scratch: number, strict: number) => number;
+type BatchFn = (table: number, count: number, ts: number, vs: number, cap: number, offsets: number, scratch: number, scratchLen: number, strict: number) => number;
 type EncodeFn = (ts: number, vs: number, n: number, dst: number, cap: number) => number;
 
 interface XorFns {
@@ -69,7 +69,7 @@ export interface ArenaDecoded {
 
 // Decodes many chunks into contiguous arrays left in the arena. Throws XorError naming the
 // failing chunk.
-export function decodeXorChunksInArena(k: KernelInstance, chunks: readonly Uint8Array[]): ArenaDecoded {
+export function decodeXorChunksInArena(k: KernelInstance, chunks: readonly Uint8Array[], opts?: XorDecodeOptions): ArenaDecoded {
   const mark = k.mark();
   try {
     let bytes = 0;
@@ -96,7 +96,7 @@ export function decodeXorChunksInArena(k: KernelInstance, chunks: readonly Uint8
       tab[2 * i + 1] = chunks[i].length;
       p += chunks[i].length;
     }
-    const r = fns(k).batch(table, chunks.length, tsPtr, vsPtr, total, offPtr, scratch, scratchLen);
+    const r = fns(k).batch(table, chunks.length, tsPtr, vsPtr, total, offPtr, scratch, scratchLen, opts?.strict ? 1 : 0);
     if (r < 0) fail(r, `chunk ${fns(k).lastErrorChunk()}`);
     const offsets = new Int32Array(chunks.length + 1);
     new Uint8Array(offsets.buffer).set(k.u8().subarray(offPtr, offPtr + offsets.byteLength));
@@ -109,9 +109,9 @@ export function decodeXorChunksInArena(k: KernelInstance, chunks: readonly Uint8
 
 // Decodes many chunks into one pair of arrays; offsets[i] is chunk i's first sample, the last
 // entry the total.
-export function decodeXorChunks(chunks: readonly Uint8Array[]): { ts: Float64Array; vs: Float64Array; offsets: Int32Array } {
+export function decodeXorChunks(chunks: readonly Uint8Array[], opts?: XorDecodeOptions): { ts: Float64Array; vs: Float64Array; offsets: Int32Array } {
   const k = kernels();
-  const d = decodeXorChunksInArena(k, chunks);
+  const d = decodeXorChunksInArena(k, chunks, opts);
   try {
     return { ts: copyOut(k, d.tsPtr, d.n), vs: copyOut(k, d.vsPtr, d.n), offsets: d.offsets };
   } finally {
@@ -123,13 +123,13 @@ export function decodeXorChunks(chunks: readonly Uint8Array[]): { ts: Float64Arr
 // caller copies the samples out before anything else touches the arena (synchronously).
 // Padding bytes need not be cleared: the decoder never accepts bits beyond the chunk end.
 // Kept lean: per-chunk overhead matters for 120-sample chunks.
-function decodeToScratch(k: KernelInstance, chunk: Uint8Array, n: number): number {
+function decodeToScratch(k: KernelInstance, chunk: Uint8Array, n: number, strict: boolean): number {
   const mark = k.mark();
   const src = k.reserve(chunk.length + XOR_PAD);
   const scratch = k.reserve(chunk.length + XOR_PAD);
   const tsPtr = k.reserve(n * 16);
   k.u8().set(chunk, src);
-  const r = fns(k).decode(src, chunk.length, tsPtr, tsPtr + n * 8, n, scratch);
+  const r = fns(k).decode(src, chunk.length, tsPtr, tsPtr + n * 8, n, scratch, strict ? 1 : 0);
   k.release(mark);
   if (r < 0) fail(r);
   return tsPtr >>> 3; // f64 index of the timestamps; values follow n entries later
@@ -137,21 +137,21 @@ function decodeToScratch(k: KernelInstance, chunk: Uint8Array, n: number): numbe
 
 // Decodes one chunk into ts/vs from index `at` (no allocation beyond two views); returns the
 // sample count.
-export function decodeXorInto(chunk: Uint8Array, ts: Float64Array, vs: Float64Array, at = 0): number {
+export function decodeXorInto(chunk: Uint8Array, ts: Float64Array, vs: Float64Array, at = 0, opts?: XorDecodeOptions): number {
   const n = headerCount(chunk);
   if (at < 0 || at + n > ts.length || at + n > vs.length) throw new XorError(XOR_ERR_CAPACITY, `need ${n} samples from ${at}`);
   const k = kernels();
-  const i = decodeToScratch(k, chunk, n);
+  const i = decodeToScratch(k, chunk, n, opts?.strict === true);
   const mem = k.f64();
   ts.set(mem.subarray(i, i + n), at); // same-type set/slice copy bytes: NaN payloads kept
   vs.set(mem.subarray(i + n, i + 2 * n), at);
   return n;
 }
 
-export function decodeXorChunk(chunk: Uint8Array): { ts: Float64Array; vs: Float64Array } {
+export function decodeXorChunk(chunk: Uint8Array, opts?: XorDecodeOptions): { ts: Float64Array; vs: Float64Array } {
   const n = headerCount(chunk);
   const k = kernels();
-  const i = decodeToScratch(k, chunk, n);
+  const i = decodeToScratch(k, chunk, n, opts?.strict === true);
   const mem = k.f64();
   return { ts: mem.slice(i, i + n), vs: mem.slice(i + n, i + 2 * n) }; // own buffers each
 }

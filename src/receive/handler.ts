@@ -7,7 +7,7 @@
 import { decodeRemoteWrite, detectVersion, RemoteWriteError, type DecodedWrite, type RemoteWriteVersion } from "./remote-write/index.ts";
 import type { Receiver } from "./receiver.ts";
 import { tenantError } from "./tenants.ts";
-import type { AppendSummary } from "../tsdb/head/index.ts";
+import { OK, writeLocal, type WriteOutcome } from "./local-write.ts";
 
 const H_SAMPLES = "X-Prometheus-Remote-Write-Samples-Written";
 const H_HISTOGRAMS = "X-Prometheus-Remote-Write-Histograms-Written";
@@ -23,6 +23,7 @@ export async function handleRemoteWrite(rx: Receiver, req: Request): Promise<Res
       headers[H_HISTOGRAMS] = "0";
       headers[H_EXEMPLARS] = "0";
     }
+    rx.metrics?.request(status);
     return new Response(status === 200 ? null : msg + "\n", { status, headers });
   };
   try {
@@ -46,16 +47,14 @@ export async function handleRemoteWrite(rx: Receiver, req: Request): Promise<Res
       return reply(413, `request has ${d.samples} samples, the limit is ${lim.maxSamplesPerRequest}`);
     }
 
-    let sum: AppendSummary | null = null;
+    // Valid series are stored (locally, or where the hashring puts them) even when others
+    // were refused by validation; the answer then names the first refused series.
+    let res: WriteOutcome = { ...OK };
     if (d.series.length > 0) {
-      const db = await rx.tenant(tenant);
-      sum = db.append(d);
-      if (sum.seriesLimited) return reply(429, `tenant ${tenant} would exceed its limit of ${lim.maxActiveSeriesPerTenant} active series`);
-      await db.commit();
-      written = sum.appended + sum.duplicatesIgnored;
-      db.cutBlockIfDue().catch((e) => rx.opts.log?.("error", "cutting head block failed", { tenant, err: String(e) }));
+      res = rx.router ? await rx.router.write(tenant, d, 0) : await writeLocal(rx, tenant, d);
+      written = res.written;
     }
-    return outcome(d, sum, reply);
+    return outcome(d, res, reply);
   } catch (e) {
     if (e instanceof RemoteWriteError) return reply(e.status, e.message);
     if (!rx.isReady) return reply(503, "receiver is shutting down"); // retried by the sender
@@ -64,20 +63,9 @@ export async function handleRemoteWrite(rx: Receiver, req: Request): Promise<Res
   }
 }
 
-function outcome(d: DecodedWrite, sum: AppendSummary | null, reply: (s: number, m: string) => Response): Response {
-  if (d.invalidSeries > 0) {
-    return reply(400, `${d.invalidSeries} series refused: ${d.firstInvalid}`);
-  }
-  if (sum) {
-    const conflicts = sum.outOfOrder + sum.duplicateTimestamp + sum.tooOld;
-    if (conflicts > 0) {
-      const parts: string[] = [];
-      if (sum.outOfOrder) parts.push(`${sum.outOfOrder} out of order`);
-      if (sum.duplicateTimestamp) parts.push(`${sum.duplicateTimestamp} duplicate timestamp with a different value`);
-      if (sum.tooOld) parts.push(`${sum.tooOld} too old (out of bounds)`);
-      return reply(409, `${conflicts} samples refused (${parts.join(", ")}); first: ${sum.firstConflict}`);
-    }
-  }
+function outcome(d: DecodedWrite, res: WriteOutcome, reply: (s: number, m: string) => Response): Response {
+  if (d.invalidSeries > 0) return reply(400, `${d.invalidSeries} series refused: ${d.firstInvalid}`);
+  if (res.status !== 200) return reply(res.status, res.message);
   if (d.histograms > 0) {
     // Native histograms are decoded but not stored yet (no histogram chunks in the head).
     return reply(400, `${d.histograms} native histogram samples refused: native histograms are not supported by this receiver yet`);

@@ -2,11 +2,19 @@
 // A 2xx is sent only after the request's samples are fsynced in the tenant's WAL; concurrent
 // requests share fsyncs (group commit), so durability costs one fsync per burst, not per request.
 import { Hono } from "hono";
-import type { BlockWriterFn, TSDBOptions, LocalTSDB } from "../tsdb/head/index.ts";
+import type { BlockWriterFn, TSDBOptions, LocalTSDB, WriteBatch } from "../tsdb/head/index.ts";
 import { headBlockWriter } from "../tsdb/head/index.ts";
 import type { ThanosMeta } from "../tsdb/block/meta.ts";
 import { DEFAULT_TENANT, Tenants, tenantError } from "./tenants.ts";
 import { handleRemoteWrite } from "./handler.ts";
+import type { WriteOutcome } from "./local-write.ts";
+import type { ReceiveMetrics } from "./metrics.ts";
+
+// Distributes a write over the hashring (see src/receive/forward). `replica` > 0 marks a
+// request another receiver already routed: it must be stored locally, never forwarded again.
+export interface WriteRouter {
+  write(tenant: string, batch: WriteBatch, replica: number): Promise<WriteOutcome>;
+}
 
 export interface ReceiveLimits {
   maxBodyBytes: number; // compressed request body (413 above); 0 = unlimited
@@ -39,6 +47,7 @@ export interface ReceiverOptions {
   writeBlock?: ((tenant: string) => BlockWriterFn) | false;
   onBlock?: (tenant: string, ulid: string, dir: string) => void;
   log?: LogFn;
+  metrics?: ReceiveMetrics;
 }
 
 export class Receiver {
@@ -47,6 +56,9 @@ export class Receiver {
   readonly tenants: Tenants;
   readonly tenantHeader: string;
   readonly defaultTenant: string;
+  // Set in hashring mode; without it every write is local.
+  router: WriteRouter | null = null;
+  readonly metrics: ReceiveMetrics | undefined;
   private ready = false;
   private closed = false;
   private readonly app: Hono;
@@ -54,6 +66,7 @@ export class Receiver {
   constructor(opts: ReceiverOptions) {
     this.opts = opts;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.metrics = opts.metrics;
     this.tenantHeader = opts.tenantHeader ?? "THANOS-TENANT";
     this.defaultTenant = opts.defaultTenant ?? DEFAULT_TENANT;
     const bad = tenantError(this.defaultTenant);

@@ -11,6 +11,7 @@ export type StoreErrorCode =
   | "Unimplemented"
   | "FailedPrecondition"
   | "Aborted"
+  | "AlreadyExists"
   | "Unknown";
 
 export class StoreError extends Error {

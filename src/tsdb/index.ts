@@ -7,3 +7,14 @@ export { IndexReader, IndexWriter, type ChunkMeta, type SeriesEntry } from "./in
 export { dumpBlocks, formatSampleLines } from "./dump/index.ts";
 export { formatGoFloat, formatGoQuote, formatLabelsGo } from "./format/index.ts";
 export { ulid, isUlid, ulidTime } from "./ulid/index.ts";
+export {
+  AGGR_TYPES,
+  AggrChunkError,
+  decodeAggrChunk,
+  decodeAggrChunkRaw,
+  encodeAggrChunk,
+  type AggrChunkParts,
+  type AggrChunkRawParts,
+  type AggrType,
+} from "./chunkenc/index.ts";
+export { decodeTombstones, encodeTombstones, isDeleted, type Interval, type Tombstone, type TombstoneMap } from "./tombstones/index.ts";

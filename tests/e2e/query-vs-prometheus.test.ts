@@ -64,7 +64,13 @@ interface ApiSeries {
 }
 
 async function api(base: string, path: string): Promise<{ resultType: string; result: unknown }> {
-  const r = await fetch(base + path);
+  let r: Response;
+  try {
+    r = await fetch(base + path);
+  } catch (e) {
+    // Show what our processes said: a dropped connection usually means one of them died.
+    throw new Error(`${base}${path}: ${(e as Error).message}\n--- query ---\n${query.output()}\n--- store ---\n${store.output()}`);
+  }
   const body = await r.json();
   assert.equal(body.status, "success", `${base}${path}: ${JSON.stringify(body)}`);
   return body.data;
@@ -149,12 +155,15 @@ test("range queries agree with Prometheus", async () => {
   }
 });
 
+// Text must match byte for byte, so these avoid avg/sum over several floats: Prometheus 3.x
+// (our semantics) sums with Kahan compensation, 2.42 does not, and the last digit can differ
+// (the numeric comparisons above allow for that).
 test("promtool query prints the same for aeon and Prometheus", () => {
   const at = String((t0 + 4 * HOUR + 3_000) / 1000);
   const run = (args: string[]) => execFileSync("promtool", ["query", ...args], { encoding: "utf8" });
   const cases: ((u: string) => string[])[] = [
-    (u) => ["instant", `--time=${at}`, u, "sum by (code) (rate(http_requests_total[5m]))"],
-    (u) => ["range", `--start=${(t0 + HOUR + 1_000) / 1000}`, `--end=${(t0 + 2 * HOUR + 1_000) / 1000}`, "--step=5m", u, "avg(temperature_celsius)"],
+    (u) => ["instant", `--time=${at}`, u, "rate(http_requests_total[5m])"],
+    (u) => ["range", `--start=${(t0 + HOUR + 1_000) / 1000}`, `--end=${(t0 + 2 * HOUR + 1_000) / 1000}`, "--step=5m", u, "max by (job) (temperature_celsius)"],
     (u) => ["series", "--match=temperature_celsius", `--start=${(t0 + HOUR) / 1000}`, `--end=${(t0 + 2 * HOUR) / 1000}`, u],
     (u) => ["labels", `--start=${(t0 + HOUR) / 1000}`, `--end=${(t0 + 2 * HOUR) / 1000}`, u, "instance"],
   ];

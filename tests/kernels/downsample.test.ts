@@ -137,8 +137,20 @@ test("applyCounterResets: sentinel samples carry the last raw value between chun
   assert.deepEqual({ ts: arr(w2.ts), vs: arr(w2.vs) }, { ts: [0, 10, 20], vs: [1, 2, 3] });
 });
 
+test("absurd spans and resolutions neither trap nor hang", () => {
+  // 2^52 ms span at 1 ms resolution: ~3e13 expected windows would mean ~2e11 chunks.
+  const w = rawBoth([0, 2 ** 52, 2 ** 52 + 1], [1, 2, 3], 1);
+  assert.equal(w.count.ts.length, 3);
+  const big = rawBoth([0, 1], [1, 2], Number.MAX_SAFE_INTEGER);
+  assert.deepEqual(big.count.vs, [2]);
+  const five = downsampleRaw(f(minuteTs), f(minuteVs), RES_5M);
+  const opts = { mint: -1e300, maxt: 1e300 };
+  assert.deepEqual(flat(downsampleAggr(five, RES_1H, opts)), flat(downsampleAggrRef(five, RES_1H, opts)));
+});
+
 test("bad arguments are errors, not traps", () => {
   assert.throws(() => downsampleRaw(f([1]), f([1]), 0), RangeError);
+  assert.throws(() => downsampleRaw(f([1]), f([1]), 2 ** 60), RangeError);
   assert.throws(() => downsampleRaw(f([1]), f([]), RES_5M), RangeError);
   const five = downsampleRaw(f(minuteTs), f(minuteVs), RES_5M);
   assert.throws(() => downsampleAggr(five, RES_5M), RangeError);

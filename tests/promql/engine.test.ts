@@ -191,3 +191,19 @@ test("a range query gives at each step what the instant query gives", async () =
     }
   }
 });
+
+test("select hints carry the range, the enclosing function and the aggregation grouping", async () => {
+  const st = new TestStore().addSteps({ __name__: "x_total", job: "a" }, m, [1, 2, 3]);
+  const e = new Engine();
+  await e.rangeQuery(st, "sum by (job) (rate(x_total[5m]))", 0, 2 * m, m);
+  assert.equal(st.selects.length, 1);
+  const h = st.selects[0];
+  assert.deepEqual(
+    { func: h.func, range: h.range, grouping: h.grouping, by: h.by, step: h.step, end: h.end },
+    { func: "rate", range: 300_000, grouping: ["job"], by: true, step: m, end: 2 * m },
+  );
+  assert.equal(h.start, -300_000 + 1);
+  st.selects.length = 0;
+  await e.instantQuery(st, "max without (job) (x_total offset 1m)", 3 * m);
+  assert.deepEqual({ func: st.selects[0].func, by: st.selects[0].by, end: st.selects[0].end }, { func: "max", by: false, end: 2 * m });
+});

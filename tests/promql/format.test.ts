@@ -1,7 +1,7 @@
 // Formatter: Go's number and duration text, string quoting, and the parse_query JSON tree.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { exprToTree, formatDuration, formatExpr, formatGoFloat, goQuoteString } from "../../src/promql/format/index.ts";
+import { exprToTree, formatDuration, formatExpr, formatGoFloat, goQuoteString, prettyExpr } from "../../src/promql/format/index.ts";
 import { parse } from "../../src/promql/parser/index.ts";
 import { allFeatures } from "../../src/promql/api.ts";
 
@@ -101,4 +101,45 @@ test("parse_query JSON tree", () => {
   assert.deepEqual(exprToTree(parse("1e6 + 1e-5")), {
     type: "binaryExpr", op: "+", lhs: { type: "numberLiteral", val: "1000000" }, rhs: { type: "numberLiteral", val: "0.00001" }, matching: null, bool: false,
   });
+});
+
+test("prettified form (format_query): split only nodes longer than 100 bytes", () => {
+  const p = (q: string) => prettyExpr(parse(q, { features: allFeatures }));
+  assert.equal(p("sum by(job)(rate(x[5m]))"), "sum by (job) (rate(x[5m]))");
+  assert.equal(
+    p('sum by (job) (rate(http_requests_total{job="api-server",handler="/api/v1/query_range",method="GET"}[5m])) / on (job) group_left sum by (job) (rate(http_requests_total[5m]))'),
+    [
+      "  sum by (job) (",
+      '    rate(http_requests_total{handler="/api/v1/query_range",job="api-server",method="GET"}[5m])',
+      "  )",
+      "/ on (job) group_left ()",
+      "  sum by (job) (rate(http_requests_total[5m]))",
+    ].join("\n"),
+  );
+  assert.equal(
+    p('histogram_quantile(0.9, sum by (le) (rate(apiserver_request_duration_seconds_bucket{verb!~"LIST|WATCH",subresource!="log"}[5m])))'),
+    [
+      "histogram_quantile(",
+      "  0.9,",
+      "  sum by (le) (",
+      '    rate(apiserver_request_duration_seconds_bucket{subresource!="log",verb!~"LIST|WATCH"}[5m])',
+      "  )",
+      ")",
+    ].join("\n"),
+  );
+  assert.equal(
+    p("topk(5, (very_long_metric_name_number_one_for_testing + very_long_metric_name_number_two_for_testing_purposes))"),
+    [
+      "topk(",
+      "  5,",
+      "  (",
+      // 100 bytes exactly: not split.
+      "    very_long_metric_name_number_one_for_testing + very_long_metric_name_number_two_for_testing_purposes",
+      "  )",
+      ")",
+    ].join("\n"),
+  );
+  // Whatever the layout, the text parses back to the same query.
+  const q = "max_over_time(sum by (instance) (rate(node_network_receive_bytes_total{device!~\"lo|veth.*\",job=\"node\"}[5m]))[1h:1m])";
+  assert.equal(formatExpr(parse(p(q))), formatExpr(parse(q)));
 });

@@ -74,7 +74,7 @@ function shape(e: Expr): string {
 test("format(parse(q)) is a fixpoint with the same tree shape", () => {
   let parsed = 0;
   fc.assert(
-    fc.property(expr, (q) => {
+    fc.property(expr as fc.Arbitrary<string>, (q) => {
       let e: Expr;
       try {
         e = parse(q, opts);

@@ -81,13 +81,14 @@ export function parseDumpLine(line: string): { labels: Label[]; ts: number } {
   return { labels, ts: Number(rest[1]) };
 }
 
+const parsedCache = new WeakMap<readonly string[], { line: string; labels: Label[]; ts: number }[]>();
+
 export function expectedLines(dump: readonly string[], ms: readonly Matcher[], mint: number, maxt: number): string[] {
-  return dump
-    .filter((l) => {
-      const p = parseDumpLine(l);
-      if (p.ts < mint || p.ts > maxt) return false;
-      return ms.every((m) => m.matches(p.labels.find((x) => x.name === m.name)?.value ?? ""));
-    })
+  let parsed = parsedCache.get(dump);
+  if (!parsed) parsedCache.set(dump, (parsed = dump.map((line) => ({ line, ...parseDumpLine(line) }))));
+  return parsed
+    .filter((p) => p.ts >= mint && p.ts <= maxt && ms.every((m) => m.matches(p.labels.find((x) => x.name === m.name)?.value ?? "")))
+    .map((p) => p.line)
     .sort();
 }
 

@@ -26,7 +26,7 @@ after(async () => {
 
 const addr = () => `127.0.0.1:${server.port}`;
 
-test("Info over thanos.info.Info and the legacy thanos.Store/Info agree", async () => {
+test("Info over thanos.info.Info", async () => {
   const c = createStoreClient({ address: addr() });
   try {
     const info = await c.info();
@@ -40,26 +40,31 @@ test("Info over thanos.info.Info and the legacy thanos.Store/Info agree", async 
   }
 });
 
-test("Series round trip: sorted series, external labels, exact chunk bytes", async () => {
-  const c = createStoreClient({ address: addr() });
-  try {
-    const got = await collect(c.series(seriesReq({ matchers: [eq("__name__", "up")] })));
-    assert.deepEqual(got.map(labelsOf), [
-      "__name__=up,cluster=eu,instance=a:9090,job=api",
-      "__name__=up,cluster=eu,instance=b:9090,job=api",
-      "__name__=up,cluster=eu,instance=c:9090,job=db",
-    ]);
-    const first = got[0].result.value as { chunks: { raw?: { data: Uint8Array } }[] };
-    assert.equal(first.chunks.length, 2);
-    assert.deepEqual(first.chunks[0].raw!.data, xorChunk(0, 120).raw!.data);
-    const dec = xorDecode(first.chunks[1].raw!.data);
-    assert.equal(dec.ts.length, 120);
-    assert.equal(dec.ts[0], 1_800_000);
-    assert.equal(dec.vs[119], 119 * 1.5);
-  } finally {
-    await c.close();
-  }
-});
+for (const seriesTransport of ["fast", "connect"] as const) {
+  test(`Series round trip (${seriesTransport} client): sorted series, external labels, exact chunk bytes`, async () => {
+    const c = createStoreClient({ address: addr(), seriesTransport });
+    try {
+      const got = await collect(c.series(seriesReq({ matchers: [eq("__name__", "up")] })));
+      assert.deepEqual(got.map(labelsOf), [
+        "__name__=up,cluster=eu,instance=a:9090,job=api",
+        "__name__=up,cluster=eu,instance=b:9090,job=api",
+        "__name__=up,cluster=eu,instance=c:9090,job=db",
+      ]);
+      const first = got[0].result.value as { chunks: { raw?: { data: Uint8Array } }[] };
+      assert.equal(first.chunks.length, 2);
+      assert.deepEqual(first.chunks[0].raw!.data, xorChunk(0, 120).raw!.data);
+      const dec = xorDecode(first.chunks[1].raw!.data);
+      assert.equal(dec.ts.length, 120);
+      assert.equal(dec.ts[0], 1_800_000);
+      assert.equal(dec.vs[119], 119 * 1.5);
+      await assert.rejects(collect(c.series(seriesReq({ matchers: [re("job", "(")] }))), { code: "InvalidArgument" });
+      const batched = await collect(c.series(seriesReq({ responseBatchSize: 3n })));
+      assert.deepEqual(batched.map(labelsOf), (await collect(c.series(seriesReq()))).map(labelsOf));
+    } finally {
+      await c.close();
+    }
+  });
+}
 
 test("Series: regex matcher, skip_chunks, time range, without_replica_labels, batching", async () => {
   const c = createStoreClient({ address: addr() });
@@ -131,7 +136,7 @@ test("errors map to gRPC codes", async () => {
     }
   }
   const text = registry.metricsText();
-  assert.match(text, /grpc_server_handled_total\{grpc_code="InvalidArgument",grpc_method="Series",grpc_service="thanos.Store",grpc_type="server_stream"\} 2/);
+  assert.match(text, /grpc_server_handled_total\{grpc_code="InvalidArgument",grpc_method="Series",grpc_service="thanos.Store",grpc_type="server_stream"\} [1-9]\d*/);
   assert.match(text, /grpc_server_handled_total\{grpc_code="OK",grpc_method="Info",grpc_service="thanos.info.Info",grpc_type="unary"\} \d+/);
 });
 
@@ -190,5 +195,95 @@ test("snappy compression both ways and messages above gRPC's 4 MiB default", asy
   } finally {
     await c.close();
     h2.close();
+  }
+});
+
+test("legacy servers: Info falls back to thanos.Store/Info when thanos.info.Info is unimplemented", async () => {
+  const { Store, InfoResponseSchema: LegacyInfo, StoreType } = await import("../../src/gen/thanos/store/rpc_pb.ts");
+  const { LabelSetSchema, LabelSchema } = await import("../../src/gen/thanos/store/types_pb.ts");
+  const { listenGrpc } = await import("../../src/store/grpc/index.ts");
+  const srv = await listenGrpc("127.0.0.1:0", (r) =>
+    r.service(Store, {
+      info: () =>
+        create(LegacyInfo, {
+          minTime: -5n,
+          maxTime: 9223372036854775807n,
+          storeType: StoreType.SIDECAR,
+          labelSets: [create(LabelSetSchema, { labels: [create(LabelSchema, { name: "replica", value: "a" })] })],
+        }),
+    }),
+  );
+  const c = createStoreClient({ address: `127.0.0.1:${srv.port}` });
+  try {
+    const info = await c.info();
+    assert.equal(info.ComponentType, "sidecar");
+    assert.equal(info.store?.minTime, -5n);
+    assert.equal(info.store?.maxTime, 9223372036854775807n, "MaxInt64 survives exactly (int64 fields are bigint)");
+    assert.deepEqual(info.labelSets[0].labels.map((l) => `${l.name}=${l.value}`), ["replica=a"]);
+  } finally {
+    await c.close();
+    await srv.close();
+  }
+});
+
+test("WriteableStore/RemoteWrite round trip (receive replication path), snappy-compressed", async () => {
+  const { WriteRequestSchema } = await import("../../src/gen/thanos/store/rpc_pb.ts");
+  const { TimeSeriesSchema, SampleSchema } = await import("../../src/gen/thanos/store/prompb_copy_pb.ts");
+  const { LabelSchema } = await import("../../src/gen/thanos/store/types_pb.ts");
+  const got: { tenant: string; samples: number; replica: bigint }[] = [];
+  const srv = await serveStoreGrpc({
+    address: "127.0.0.1:0",
+    store,
+    writeable: {
+      async remoteWrite(req) {
+        if (req.tenant === "bad") throw new StoreError("InvalidArgument", "out of order sample");
+        got.push({ tenant: req.tenant, replica: req.replica, samples: req.timeseries.reduce((n, t) => n + t.samples.length, 0) });
+      },
+    },
+  });
+  const c = createStoreClient({ address: `127.0.0.1:${srv.port}`, compression: "snappy" });
+  try {
+    const ts = Array.from({ length: 100 }, (_, i) =>
+      create(TimeSeriesSchema, {
+        labels: [create(LabelSchema, { name: "__name__", value: `metric_${i}` })],
+        samples: [create(SampleSchema, { value: i, timestamp: 1000n }), create(SampleSchema, { value: i + 1, timestamp: 2000n })],
+      }),
+    );
+    await c.remoteWrite(create(WriteRequestSchema, { tenant: "t1", replica: 2n, timeseries: ts }));
+    assert.deepEqual(got, [{ tenant: "t1", replica: 2n, samples: 200 }]);
+    await assert.rejects(c.remoteWrite(create(WriteRequestSchema, { tenant: "bad" })), { code: "InvalidArgument" });
+  } finally {
+    await c.close();
+    await srv.close();
+  }
+});
+
+test("buildInfo: a receive-style Info with per-tenant TSDB infos survives the wire", async () => {
+  const { buildInfo, MAX_TIME } = await import("../../src/store/info.ts");
+  const { fromRecord } = await import("../../src/labels/index.ts");
+  const info = buildInfo({
+    componentType: "receive",
+    labelSets: [fromRecord({ replica: "r0", tenant_id: "a" }), fromRecord({ replica: "r0", tenant_id: "b" })],
+    minTime: 1000,
+    maxTime: MAX_TIME,
+    supportsWithoutReplicaLabels: true,
+    tsdbInfos: [{ labels: fromRecord({ tenant_id: "a" }), minTime: 1000, maxTime: 5000n }],
+  });
+  const s = sampleStore();
+  const srv = await serveStoreGrpc({
+    address: "127.0.0.1:0",
+    store: { info: async () => info, series: (r, o) => s.series(r, o), labelNames: (r) => s.labelNames(r), labelValues: (r) => s.labelValues(r) },
+  });
+  const c = createStoreClient({ address: `127.0.0.1:${srv.port}` });
+  try {
+    const got = await c.info();
+    assert.equal(got.ComponentType, "receive");
+    assert.equal(got.labelSets.length, 2);
+    assert.equal(got.store?.maxTime, MAX_TIME);
+    assert.equal(got.store?.tsdbInfos[0].maxTime, 5000n);
+    assert.equal(got.store?.supportsWithoutReplicaLabels, true);
+  } finally {
+    await c.close();
+    await srv.close();
   }
 });

@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { newMatcher } from "../../src/labels/index.ts";
 import { xorEncode } from "../../src/kernels/index.ts";
-import { BlockWriter, BlockWriterError, openBlockDir, readSeriesSamples, parseMeta } from "../../src/tsdb/block/index.ts";
+import { BlockWriter, BlockWriterError, openBlockDir, readSeriesSamples, parseMeta, verifyBlock } from "../../src/tsdb/block/index.ts";
 import { encodeAggrChunk } from "../../src/tsdb/chunkenc/index.ts";
 import { ChunkEncoding, refOffset } from "../../src/tsdb/chunks/index.ts";
 import { CorruptionError } from "../../src/tsdb/errors.ts";
 import { decodeTombstones, encodeTombstones } from "../../src/tsdb/tombstones/index.ts";
 import { isUlid, ulid, ulidTime } from "../../src/tsdb/ulid/index.ts";
+import { dumpBlocks } from "../../src/tsdb/dump/index.ts";
 import { generate, isStaleBits, sameSamples, type Series } from "./fixtures.ts";
 
 const START = 1_699_999_200_000;
@@ -226,6 +227,89 @@ test("empty block: valid files, no series", async () => {
     assert.deepEqual(b.labelNames(), []);
     assert.deepEqual(await readSeriesSamples(b, []), []);
     assert.equal((await b.postings([newMatcher("=", "a", "b")])).length, 0);
+    await b.close();
+  });
+});
+
+test("dump: external labels only on request; replicas merge without them", async () => {
+  await withDir(async (dir) => {
+    const labels = [{ name: "__name__", value: "up" }, { name: "job", value: "x" }];
+    const mk = async (replica: string, ts: number[]) => {
+      const w = await BlockWriter.create(dir, { thanos: { labels: { replica }, downsample: { resolution: 0 }, source: "test" } });
+      await w.addFloatSeries(labels, ts, ts.map((t) => t / 1000));
+      return openBlockDir((await w.finish()).dir);
+    };
+    const blocks = [await mk("a", [1000, 2000, 3000]), await mk("b", [2000, 4000])];
+    let plain = "";
+    const r1 = await dumpBlocks(blocks, { write: (t) => void (plain += t) });
+    assert.deepEqual(r1, { series: 1, samples: 4 });
+    assert.equal(plain, ["1 1000", "2 2000", "3 3000", "4 4000"].map((x) => `{__name__="up", job="x"} ${x}\n`).join(""));
+    let ext = "";
+    await dumpBlocks(blocks, { write: (t) => void (ext += t), withExternalLabels: true });
+    assert.equal(ext.split("\n").filter(Boolean).length, 5);
+    assert.match(ext, /^\{__name__="up", job="x", replica="a"\} 1 1000$/m);
+    assert.match(ext, /^\{__name__="up", job="x", replica="b"\} 4 4000$/m);
+    await Promise.all(blocks.map((b) => b.close()));
+  });
+});
+
+test("verifyBlock finds every injected problem and passes a good block", async () => {
+  await withDir(async (dir) => {
+    const series = generate({ seed: 4, families: 2, perFamily: 3, samples: 300, start: START });
+    const { dir: bdir, meta } = await write(dir, series);
+    const check = async () => {
+      const b = await openBlockDir(bdir);
+      try {
+        return await verifyBlock(b);
+      } finally {
+        await b.close();
+      }
+    };
+    assert.deepEqual(await check(), []);
+    const b0 = await openBlockDir(bdir);
+    const firstSeriesOff = (await b0.postings([]))[0] * 16;
+    const e = await b0.series((await b0.postings([]))[4]);
+    await b0.close();
+    const orig = { index: await readFile(join(bdir, "index")), chunk: await readFile(join(bdir, "chunks", "000001")), meta: await readFile(join(bdir, "meta.json")) };
+
+    const c = Buffer.from(orig.chunk);
+    c[refOffset(e.chunks[0].ref) + 7] ^= 0x40;
+    await writeFile(join(bdir, "chunks", "000001"), c);
+    let p = await check();
+    assert.equal(p.length, 1);
+    assert.deepEqual([p[0].block, p[0].file], [meta.ulid, "chunks/000001"]);
+    assert.match(p[0].message, /checksum mismatch/);
+    await writeFile(join(bdir, "chunks", "000001"), orig.chunk);
+
+    const ix = Buffer.from(orig.index);
+    ix[firstSeriesOff + 3] ^= 0x08;
+    await writeFile(join(bdir, "index"), ix);
+    p = await check();
+    assert.ok(p.some((x) => x.file === "index" && /series at offset .*checksum mismatch/.test(x.message)), JSON.stringify(p));
+    await writeFile(join(bdir, "index"), orig.index);
+
+    await writeFile(join(bdir, "meta.json"), JSON.stringify({ ...JSON.parse(orig.meta.toString()), stats: { numSeries: 5, numChunks: 1, numSamples: 2 } }));
+    p = await check();
+    assert.deepEqual(p.map((x) => x.file), ["meta.json", "meta.json", "meta.json"]);
+    await writeFile(join(bdir, "meta.json"), JSON.stringify({ ...JSON.parse(orig.meta.toString()), maxTime: START + 60_000 }));
+    p = await check();
+    assert.ok(p.length > 0 && p.every((x) => /outside the block range/.test(x.message)));
+    await writeFile(join(bdir, "meta.json"), orig.meta);
+    assert.deepEqual(await check(), []);
+  });
+});
+
+test("byte-wise (UTF-8) order for symbols and series, also with surrogate pairs", async () => {
+  await withDir(async (dir) => {
+    // UTF-16 order would put U+1F600 (surrogates D83D..) before U+FF5A; UTF-8 order is reverse.
+    const vals = ["a", "z", "\uff5a", "\u{1f600}"];
+    const w = await BlockWriter.create(dir);
+    for (const v of vals) await w.addFloatSeries([{ name: "__name__", value: "m" }, { name: "v", value: v }], [1], [1]);
+    await assert.rejects(w.addFloatSeries([{ name: "__name__", value: "m" }, { name: "v", value: "\uffee" }], [1], [1]), /out of order/);
+    const b = await openBlockDir((await w.finish()).dir);
+    assert.deepEqual(await b.labelValues("v"), vals);
+    assert.deepEqual((await readSeriesSamples(b, [])).map((x) => x.labels[1].value), vals);
+    assert.equal((await b.postings([newMatcher("=", "v", "\u{1f600}")])).length, 1);
     await b.close();
   });
 });

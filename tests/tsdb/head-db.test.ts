@@ -54,6 +54,7 @@ test("TSDB cuts a 2h block when the head spans > 3h, truncates head and WAL, rep
     }
     const blocks = (await readdir(dir)).filter((n) => /^[0-9A-Z]{26}$/.test(n));
     assert.equal(blocks.length, 1);
+    assert.deepEqual(await db.blocks(), [join(dir, blocks[0])]);
     const meta = JSON.parse(await readFile(join(dir, blocks[0], "meta.json"), "utf8"));
     assert.equal(meta.minTime, 0);
     assert.equal(meta.maxTime, 2 * H);

@@ -23,9 +23,20 @@ export function selectK(ctx: Ctx, e: AggregateExpr, input: StepSeries[], param: 
   const G = groups.labels.length;
   const members: number[][] = Array.from({ length: G }, () => []);
   for (let s = 0; s < input.length; s++) members[groups.ofSeries[s]].push(s);
-  const picked = new Uint8Array(input.length * n);
-  // Per step and group, the order of picked series (for instant queries the result order).
-  const order: number[] = [];
+  // Output series are created on first pick, in pick order (for an instant query that is the
+  // result order: groups in order of appearance, best first within a group).
+  const outOf = new Map<number, StepSeries>();
+  const out: StepSeries[] = [];
+  const pick = (s: number, i: number) => {
+    let o = outOf.get(s);
+    if (!o) {
+      o = newStepSeries(input[s].metric, n, input[s].dropName);
+      outOf.set(s, o);
+      out.push(o);
+    }
+    o.has[i] = 1;
+    o.vals[i] = input[s].vals[i];
+  };
 
   if (e.op === "limit_ratio") {
     const frac = input.map((s) => labelsHashFraction(s.metric));
@@ -40,50 +51,60 @@ export function selectK(ctx: Ctx, e: AggregateExpr, input: StepSeries[], param: 
       for (let s = 0; s < input.length; s++) {
         if (!input[s].has[i]) continue;
         const keep = r >= 0 ? frac[s] < r : frac[s] >= 1 + r;
-        if (keep) picked[s * n + i] = 1;
+        if (keep) pick(s, i);
       }
     }
-    for (let s = 0; s < input.length; s++) order.push(s);
   } else {
     for (let i = 0; i < n; i++) {
       const k = checkK(param[i]);
       if (k < 1) continue;
       for (let g = 0; g < G; g++) {
-        const present = members[g].filter((s) => input[s].has[i]);
-        let chosen: number[];
-        if (e.op === "limitk") chosen = present.slice(0, k);
-        else {
-          const top = e.op === "topk";
-          const sorted = present.slice().sort((a, b) => {
-            const va = input[a].vals[i];
-            const vb = input[b].vals[i];
-            if (va !== va) return vb !== vb ? a - b : 1;
-            if (vb !== vb) return -1;
-            if (va === vb) return a - b;
-            return top ? vb - va : va - vb;
-          });
-          chosen = sorted.slice(0, k);
-        }
+        const chosen = e.op === "limitk" ? firstK(members[g], input, i, k) : bestK(members[g], input, i, k, e.op === "topk");
         for (const s of chosen) {
-          picked[s * n + i] = 1;
-          if (n === 1) order.push(s);
+          pick(s, i);
         }
       }
     }
-    if (n > 1) for (let s = 0; s < input.length; s++) order.push(s);
   }
-  const out: StepSeries[] = [];
-  for (const s of order) {
-    const src = input[s];
-    const o = newStepSeries(src.metric, n, src.dropName);
-    let any = false;
-    for (let i = 0; i < n; i++) {
-      if (!picked[s * n + i]) continue;
-      o.has[i] = 1;
-      o.vals[i] = src.vals[i];
-      any = true;
+  return out;
+}
+
+function firstK(members: number[], input: StepSeries[], i: number, k: number): number[] {
+  const out: number[] = [];
+  for (const s of members) {
+    if (out.length >= k) break;
+    if (input[s].has[i]) out.push(s);
+  }
+  return out;
+}
+
+// The k best series at step i, best first: larger (topk) or smaller (bottomk) values, NaN
+// last, earlier series first among equals (Prometheus's heap keeps the earlier one on ties).
+// Kept in a sorted array of at most k entries, so a step costs O(n log k) comparisons plus
+// O(k) moves per insertion.
+function bestK(members: number[], input: StepSeries[], i: number, k: number, top: boolean): number[] {
+  const out: number[] = [];
+  // a strictly better than b?
+  const better = (a: number, b: number): boolean => {
+    const va = input[a].vals[i];
+    const vb = input[b].vals[i];
+    if (va !== va) return false;
+    if (vb !== vb) return true;
+    return top ? va > vb : va < vb;
+  };
+  for (const s of members) {
+    if (!input[s].has[i]) continue;
+    if (out.length >= k && !better(s, out[out.length - 1])) continue;
+    // Insert after every element that s is not better than (stable for ties).
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (better(s, out[mid])) hi = mid;
+      else lo = mid + 1;
     }
-    if (any) out.push(o);
+    out.splice(lo, 0, s);
+    if (out.length > k) out.pop();
   }
   return out;
 }

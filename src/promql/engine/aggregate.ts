@@ -18,7 +18,7 @@ type Evaluate = (ctx: Ctx, e: Expr) => Promise<EvalValue>;
 export async function evalAggregate(ctx: Ctx, e: AggregateExpr, evaluate: Evaluate): Promise<EvalValue> {
   let param: EvalValue | null = null;
   if (e.param) param = await evaluate(ctx, e.param);
-  const v = await evaluate(ctx, e.expr);
+  const v = await evaluate(ctx.withHints({ func: e.op, grouping: e.grouping, by: !e.without }), e.expr);
   if (v.kind !== "vector") throw execError(`aggregation over ${v.kind}`);
   const input = v.series;
   switch (e.op) {

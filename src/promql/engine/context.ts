@@ -20,23 +20,46 @@ export interface QueryState {
   queryStep: number;
 }
 
+// Select hints from the path above a selector, as Prometheus derives them: the nearest
+// enclosing function or aggregation, and the nearest aggregation's grouping. Stores use them
+// (Thanos picks downsampled aggregates by function).
+export interface PathHints {
+  func?: string;
+  grouping?: string[];
+  by?: boolean;
+}
+
 export class Ctx {
   readonly n: number;
   readonly times: Float64Array;
+  hints: PathHints = {};
   constructor(
     readonly st: QueryState,
     readonly start: number,
     readonly end: number,
     readonly interval: number,
+    times?: Float64Array,
   ) {
     this.n = interval > 0 ? Math.floor((end - start) / interval) + 1 : 1;
-    this.times = new Float64Array(this.n);
-    for (let i = 0; i < this.n; i++) this.times[i] = start + i * interval;
+    if (times) this.times = times;
+    else {
+      this.times = new Float64Array(this.n);
+      for (let i = 0; i < this.n; i++) this.times[i] = start + i * interval;
+    }
   }
 
   // A context over another step grid sharing the query state (subqueries, `@`-pinned parts).
   sub(start: number, end: number, interval: number): Ctx {
-    return new Ctx(this.st, start, end, interval);
+    const c = new Ctx(this.st, start, end, interval);
+    c.hints = this.hints;
+    return c;
+  }
+
+  // The same step grid with the hints of a deeper path.
+  withHints(h: PathHints): Ctx {
+    const c = new Ctx(this.st, this.start, this.end, this.interval, this.times);
+    c.hints = { ...this.hints, ...h };
+    return c;
   }
 
   get features() {

@@ -48,7 +48,7 @@ export async function evaluate(ctx: Ctx, e: Expr): Promise<EvalValue> {
     case "SubqueryExpr":
       return { kind: "matrix", input: await subqueryInput(ctx, e, evaluate) };
     case "Call":
-      return evalCall(ctx, e, evaluate);
+      return evalCall(ctx.withHints({ func: e.func.name }), e, evaluate);
     case "AggregateExpr":
       return evalAggregate(ctx, e, evaluate);
     case "BinaryExpr":

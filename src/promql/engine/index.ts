@@ -93,6 +93,7 @@ export class Engine {
       case "matrix":
         if (step !== 0) throw new PromQLError("bad_data", `invalid expression type "range vector" for range query, must be Scalar or instant Vector`);
         value = rangeToMatrix(v.input, delayed, this.opts.features.typeAndUnitLabels);
+        ctx.charge(value.series.reduce((a, s) => a + s.ts.length, 0));
         break;
     }
     return {

@@ -30,7 +30,15 @@ async function fetch(
   ctx.checkAbort();
   const res = await ctx.st.queryable.select(
     vs.matchers,
-    { start: mint, end: maxt, step: ctx.interval, range, func },
+    {
+      start: mint,
+      end: maxt,
+      step: ctx.interval,
+      range,
+      func: func ?? ctx.hints.func,
+      grouping: ctx.hints.grouping,
+      by: ctx.hints.by,
+    },
     ctx.st.signal,
   );
   if (res.warnings.length) ctx.st.annos.addWarningsRaw(res.warnings);

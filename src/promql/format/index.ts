@@ -1,4 +1,6 @@
-// AST -> text (Prometheus's String() form) and AST -> the parse_query JSON tree.
+// AST -> text (Prometheus's String() form), prettified text (format_query) and the
+// parse_query JSON tree.
 export { formatExpr, formatDurationExpr, goQuoteString, matcherString } from "./string.ts";
 export { formatDuration, formatGoFloat, formatPlainFloat } from "./numbers.ts";
 export { exprToTree, type JsonTree } from "./tree.ts";
+export { prettyExpr } from "./pretty.ts";

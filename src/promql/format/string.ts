@@ -1,6 +1,6 @@
 // AST -> PromQL text in Prometheus's canonical String() form (what /api/v1/format_query
 // returns in its plain form and what messages quote).
-import type { DurationExpr, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "../ast.ts";
+import type { AggregateExpr, DurationExpr, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "../ast.ts";
 import { isLegacyLabelName, isLegacyMetricName } from "../../labels/labels.ts";
 import type { Matcher } from "../../labels/matcher.ts";
 import { formatDuration, formatGoFloat } from "./numbers.ts";
@@ -21,12 +21,8 @@ export function formatExpr(e: Expr): string {
       return formatDurationExpr(e);
     case "Call":
       return `${e.func.name}(${e.args.map(formatExpr).join(", ")})`;
-    case "AggregateExpr": {
-      let s: string = e.op;
-      if (e.without) s += ` without (${e.grouping.map(labelName).join(", ")}) `;
-      else if (e.grouping.length > 0) s += ` by (${e.grouping.map(labelName).join(", ")}) `;
-      return `${s}(${e.param ? formatExpr(e.param) + ", " : ""}${formatExpr(e.expr)})`;
-    }
+    case "AggregateExpr":
+      return `${aggregateOpString(e)}(${e.param ? formatExpr(e.param) + ", " : ""}${formatExpr(e.expr)})`;
     case "BinaryExpr":
       return `${formatExpr(e.lhs)} ${e.op}${e.returnBool ? " bool" : ""}${matchingString(e.matching)} ${formatExpr(e.rhs)}`;
     case "VectorSelector":
@@ -38,7 +34,14 @@ export function formatExpr(e: Expr): string {
   }
 }
 
-function matchingString(vm: VectorMatching | null): string {
+// `sum by (job) ` / `sum without (a) ` / `sum`: the part before the parentheses.
+export function aggregateOpString(e: AggregateExpr): string {
+  if (e.without) return `${e.op} without (${e.grouping.map(labelName).join(", ")}) `;
+  if (e.grouping.length > 0) return `${e.op} by (${e.grouping.map(labelName).join(", ")}) `;
+  return e.op;
+}
+
+export function matchingString(vm: VectorMatching | null): string {
   if (!vm) return "";
   let s = "";
   if (vm.matchingLabels.length > 0 || vm.on) {
@@ -98,9 +101,14 @@ function matrixString(m: MatrixSelector): string {
 }
 
 function subqueryString(s: SubqueryExpr): string {
+  return `${formatExpr(s.expr)}${subquerySuffix(s)}`;
+}
+
+// `[<range>:<step>] @ … offset …` of a subquery.
+export function subquerySuffix(s: SubqueryExpr): string {
   const range = s.rangeExpr ? formatDurationExpr(s.rangeExpr) : formatDuration(s.range);
   const step = s.stepExpr ? formatDurationExpr(s.stepExpr) : s.step !== 0 ? formatDuration(s.step) : "";
-  return `${formatExpr(s.expr)}[${range}:${step}]${atOffsetString(s)}`;
+  return `[${range}:${step}]${atOffsetString(s)}`;
 }
 
 export function formatDurationExpr(d: DurationExpr): string {

@@ -12,7 +12,7 @@ import { atMs, offsetMs } from "../engine/durations.ts";
 import { newStepSeries, type StepSeries } from "../engine/series.ts";
 import type { EvalValue } from "../engine/values.ts";
 import { isStaleNaN } from "../value.ts";
-import type { Evaluate } from "./index.ts";
+import type { Evaluate } from "./args.ts";
 
 const ID_LABELS = ["instance", "job"];
 

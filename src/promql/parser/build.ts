@@ -167,12 +167,15 @@ export function buildExpr(node: SyntaxNode, ctx: BuildCtx): Expr {
 
   const call = (n: SyntaxNode): Call => {
     const idNode = child(n, "FunctionIdentifier")!;
-    const name = text(idNode);
-    const func = getFunction(name);
-    if (!func) return fail(idNode.from, idNode.to, `unknown function with name ${JSON.stringify(name)}`);
-    const enabled = !func.experimental || ctx.features.experimentalFunctions || (name === "start_timestamp" && ctx.features.startTimestamps);
-    if (!enabled) fail(idNode.from, idNode.to, `function ${JSON.stringify(name)} is not enabled`);
+    // The name as written (lezer may have seen a stand-in, see scan.ts); arguments first, as
+    // Prometheus checks the name only once the whole call has parsed.
+    const name = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(ctx.src.slice(idNode.from))![0];
     const args = exprKids(child(n, "FunctionCallBody")!).map(build);
+    const func = getFunction(name);
+    // Reported at the name, but the error belongs to the whole call (see index.ts).
+    if (!func) return fail(idNode.from, n.to, `unknown function with name ${JSON.stringify(name)}`);
+    const enabled = !func.experimental || ctx.features.experimentalFunctions || (name === "start_timestamp" && ctx.features.startTimestamps);
+    if (!enabled) fail(idNode.from, n.to, `function ${JSON.stringify(name)} is not enabled`);
     return { type: "Call", func, args, pos: pos(n) };
   };
 

@@ -10,7 +10,8 @@ export function parseError(src: string, start: number, end: number, msg: string)
 }
 
 interface LexIssue {
-  pos: number;
+  pos: number; // where Prometheus reports it
+  at?: number; // where the offending token starts, when different
   msg: string;
 }
 
@@ -67,7 +68,7 @@ export function lexerIssue(src: string): LexIssue | null {
       case ")":
         parens--;
         // Prometheus emits the token before noticing, so it reports the position after it.
-        if (parens < 0) return { pos: i + 1, msg: "unexpected right parenthesis ')'" };
+        if (parens < 0) return { pos: i + 1, at: i, msg: "unexpected right parenthesis ')'" };
         i++;
         continue;
       case "{":
@@ -150,12 +151,17 @@ export function describeToken(src: string, pos: number, wordsAreIdentifiers = fa
   while (i < src.length && /\s/.test(src[i])) i++;
   if (i >= src.length) return { desc: "end of input", end: i };
   const c = src[i];
+  if (c === ":" && /^:[A-Za-z0-9_:]*/.test(src.slice(i)) && !insideBrackets(src, i)) {
+    const w = /^:[A-Za-z0-9_:]*/.exec(src.slice(i))![0];
+    return { desc: `metric identifier ${quoteShort(w)}`, end: i + w.length };
+  }
   if (PUNCT[c]) return { desc: PUNCT[c], end: i + 1 };
   if (c === '"' || c === "'" || c === "`") {
     const j = Math.min(skipString(src, i), src.length);
     return { desc: `string ${quoteShort(src.slice(i, j))}`, end: j };
   }
   const two = src.slice(i, i + 2);
+  if (c === "=" && (two !== "==" || wordsAreIdentifiers) && two !== "=~") return { desc: '"="', end: i + 1 };
   for (const op of [two, c]) {
     // Inside braces `=` & co. are matcher tokens, printed quoted.
     if (OPERATORS.has(op) && /[^\w]/.test(op[0])) return { desc: wordsAreIdentifiers ? JSON.stringify(op) : `<op:${op}>`, end: i + op.length };
@@ -163,6 +169,7 @@ export function describeToken(src: string, pos: number, wordsAreIdentifiers = fa
   const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(src.slice(i))?.[0];
   if (word) {
     const lw = word.toLowerCase();
+    if (word.includes(":")) return { desc: `metric identifier ${quoteShort(word)}`, end: i + word.length };
     if (wordsAreIdentifiers) return { desc: `identifier ${quoteShort(word)}`, end: i + word.length };
     if (OPERATORS.has(lw)) return { desc: `<op:${lw}>`, end: i + word.length };
     if (AGGREGATORS.has(lw)) return { desc: `<aggr:${lw}>`, end: i + word.length };
@@ -180,31 +187,67 @@ function quoteShort(s: string): string {
   return JSON.stringify(s);
 }
 
-// Prometheus's " in <context>, expected <what>" suffix for an error at lezer error node `err`.
-export function errorContext(err: { parent: { name: string; parent: { name: string } | null } | null; prevSibling: { name: string } | null }): { suffix: string; identifiers: boolean } {
-  const parent = err.parent?.name;
+interface ErrNode {
+  name: string;
+  from: number;
+  parent: ErrNode | null;
+  prevSibling: { name: string } | null;
+}
+
+// Prometheus's " in <context>, expected <what>" suffix for an error at lezer error node `err`:
+// the context of the innermost grammar rule with an error production around the bad token.
+export function errorContext(err: ErrNode, src: string): { suffix: string; identifiers: boolean } {
+  const none = { suffix: "", identifiers: false };
+  const parent = err.parent;
   const prev = err.prevSibling?.name;
-  switch (parent) {
+  // lezer may have invented an opening token while recovering; such a node is no context.
+  const opens = (n: ErrNode, ch: string) => src[n.from] === ch;
+  switch (parent?.name) {
     case "LabelMatchers":
+      if (!opens(parent, "{")) break;
       return { suffix: prev && prev !== "{" ? ' in label matching, expected "," or "}"' : ' in label matching, expected identifier or "}"', identifiers: true };
     case "UnquotedLabelMatcher":
     case "QuotedLabelMatcher":
+      if (!parent.parent || !opens(parent.parent, "{")) break;
       return { suffix: prev === "MatchOp" ? " in label matching, expected string" : " in label matching, expected label matching operator", identifiers: true };
     case "GroupingLabels":
-      return { suffix: " in grouping opts, expected label", identifiers: false };
+      if (opens(parent, "(")) return { suffix: " in grouping opts, expected label", identifiers: false };
+      break;
     case "AggregateModifier":
     case "MatchingModifierClause":
       return { suffix: ' in grouping opts, expected "("', identifiers: false };
     case "OffsetExpr":
-      return { suffix: " in offset, expected duration", identifiers: false };
+      if (prev === "Offset") return { suffix: " in offset, expected duration", identifiers: false };
+      break;
     case "StepInvariantExpr":
-      return { suffix: " in @, expected timestamp", identifiers: false };
+      if (prev === "At" || prev === "AtModifierPreprocessors") return { suffix: " in @, expected timestamp", identifiers: false };
+      break;
     case "MatrixSelector":
-      return { suffix: ' in subquery or range, expected ":" or "]"', identifiers: false };
+      if (prev === "DurationExpr") return { suffix: ' in subquery or range, expected ":" or "]"', identifiers: false };
+      break;
     case "SubqueryExpr":
-      return { suffix: ' in subquery selector, expected "]"', identifiers: false };
-    case "FunctionCallBody":
-      return { suffix: err.parent?.parent?.name === "AggregateExpr" ? " in aggregation" : "", identifiers: false };
+      if (prev === "DurationExpr") return { suffix: ' in subquery selector, expected "]"', identifiers: false };
+      break;
+    case "AggregateExpr":
+      // Right after the operator Prometheus still reads `sum` as a metric name: no context.
+      if (prev === "AggregateModifier" || prev === "FunctionCallBody") return { suffix: " in aggregation", identifiers: false };
+      return none;
   }
-  return { suffix: "", identifiers: false };
+  // Inside an aggregation's parentheses, errors without a closer context are "in aggregation".
+  let prevNode: ErrNode | null = null;
+  for (let n: ErrNode | null = parent; n; prevNode = n, n = n.parent) {
+    if (n.name === "AggregateExpr" && prevNode?.name === "FunctionCallBody") return { suffix: " in aggregation", identifiers: false };
+    if ((n.name === "LabelMatchers" && opens(n, "{")) || n.name === "GroupingLabels") break;
+  }
+  if (parent?.name === "FunctionCallBody" && parent.parent?.name === "AggregateExpr") return { suffix: " in aggregation", identifiers: false };
+  return none;
+}
+
+function insideBrackets(src: string, pos: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < pos; i++) {
+    if (src[i] === "[") depth++;
+    else if (src[i] === "]") depth = Math.max(0, depth - 1);
+  }
+  return depth > 0;
 }

@@ -2,12 +2,12 @@
 // messages. Built on the lezer grammar the Prometheus UI ships (@prometheus-io/lezer-promql).
 import { parser as lezer } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
-import { defaultFeatures, type FeatureFlags } from "../api.ts";
+import { defaultFeatures, ParseError, type FeatureFlags } from "../api.ts";
 import type { Expr } from "../ast.ts";
 import { buildExpr } from "./build.ts";
 import { checkExpr } from "./check.ts";
 import { describeToken, errorContext, lexerIssue, parseError } from "./errors.ts";
-import { firstUnknownCall, lezerInput } from "./scan.ts";
+import { lezerInput, oneLetterUnknownCall, skipString } from "./scan.ts";
 
 export { functions, getFunction } from "./functions.ts";
 export { unquoteString, parseDurationMs, parseNumber, lineCol } from "./lexical.ts";
@@ -22,11 +22,13 @@ export function parse(query: string, opts: ParseOptions = {}): Expr {
   const tree = lezer.parse(lezerInput(query));
   const top = tree.topNode;
   const err = firstError(top);
-  if (err) throw syntaxError(query, err);
+  if (err) throw semanticErrorBefore(query, err.from, features) ?? syntaxError(query, err);
   // lezer is lenient where Prometheus's lexer is not (e.g. a missing closing quote).
   const lex = lexerIssue(query);
   if (lex) throw parseError(query, lex.pos, query.length, lex.msg);
   const expr = buildExpr(top, { src: query, features });
+  const oneLetter = oneLetterUnknownCall(query);
+  if (oneLetter) throw parseError(query, oneLetter.start, oneLetter.end, `unknown function with name ${JSON.stringify(oneLetter.text)}`);
   checkExpr(query, expr);
   return expr;
 }
@@ -44,11 +46,61 @@ function firstError(top: SyntaxNode): SyntaxNode | null {
   return found;
 }
 
+// Prometheus's grammar actions (offset/@/range placement, aggregation arity, unknown
+// functions, …) run as soon as their rule is complete, so such an error in front of a syntax
+// error is the one reported. Find the longest prefix before the syntax error that parses
+// (closing any parentheses still open) and report its construction error, if it has one.
+function semanticErrorBefore(src: string, errFrom: number, features: FeatureFlags): ParseError | null {
+  const cuts = new Set<number>([errFrom]);
+  for (let k = errFrom - 1; k > 0; k--) if (/\s/.test(src[k]) && !/\s/.test(src[k - 1])) cuts.add(k);
+  for (const k of [...cuts].sort((a, b) => b - a)) {
+    const prefix = src.slice(0, k).trimEnd();
+    if (prefix === "") break;
+    const closers = openClosers(prefix);
+    if (closers === null) continue;
+    const candidate = prefix + closers;
+    const tree = lezer.parse(lezerInput(candidate));
+    if (firstError(tree.topNode) || lexerIssue(candidate)) continue;
+    try {
+      buildExpr(tree.topNode, { src: candidate, features });
+    } catch (e) {
+      // Only errors of nodes complete in the query itself, not completed by our closers.
+      if (e instanceof ParseError && e.positionEnd <= prefix.length) return e;
+    }
+    return null;
+  }
+  return null;
+}
+
+// The brackets that close what `s` leaves open, or null when it has an unterminated string,
+// a comment or an open brace.
+function openClosers(s: string): string | null {
+  const stack: string[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"' || c === "'" || c === "`") {
+      const j = skipString(s, i);
+      if (j > s.length || s[j - 1] !== c || j - 1 === i) return null;
+      i = j - 1;
+    } else if (c === "#") return null;
+    else if (c === "(") stack.push(")");
+    else if (c === "[") stack.push("]");
+    else if (c === "{") {
+      // Skip the matchers (their strings may hold brackets); an open brace cannot be closed here.
+      let j = i + 1;
+      while (j < s.length && s[j] !== "}") j = s[j] === '"' || s[j] === "'" || s[j] === "`" ? skipString(s, j) : j + 1;
+      if (j >= s.length) return null;
+      i = j;
+    }
+    else if ((c === ")" || c === "]") && stack.pop() !== c) return null;
+  }
+  return stack.reverse().join("");
+}
+
 function syntaxError(src: string, err: SyntaxNode) {
-  const unknown = firstUnknownCall(src);
-  if (unknown && unknown.start <= err.from) return parseError(src, unknown.start, unknown.end, `unknown function with name ${JSON.stringify(unknown.text)}`);
   const lex = lexerIssue(src);
-  if (lex && lex.pos <= Math.max(err.from, err.to)) return parseError(src, lex.pos, src.length, lex.msg);
+  // Prometheus lexes lazily: a lexer problem wins only if it comes before the parse failure.
+  if (lex && (lex.at ?? lex.pos) <= err.from) return parseError(src, lex.pos, src.length, lex.msg);
   // lezer marks the token it could not use; Prometheus names that token.
   const at = err.from;
   const before = src.slice(0, at).trimEnd();
@@ -56,9 +108,9 @@ function syntaxError(src: string, err: SyntaxNode) {
     const comma = before.length - 1;
     return parseError(src, comma, comma + 1, "trailing commas not allowed in function call args");
   }
-  const ctx = errorContext(err);
+  const ctx = errorContext(err as unknown as Parameters<typeof errorContext>[0], src);
   const tok = describeToken(src, at, ctx.identifiers);
   const startTok = at + (src.slice(at).length - src.slice(at).trimStart().length);
-  return parseError(src, startTok, tok.end, `unexpected ${tok.desc}${tok.desc === "end of input" && !ctx.suffix.includes("expected") ? "" : ctx.suffix}`);
+  return parseError(src, startTok, tok.end, `unexpected ${tok.desc}${ctx.suffix}`);
 
 }

@@ -9,16 +9,20 @@ export interface Word {
   end: number;
   callParen: boolean; // followed (after blanks) by "("
   durationContext: boolean; // inside [...] or right after `offset`
+  inBraces: boolean; // a label name inside {...}
 }
 
 // Identifiers outside strings and comments.
 export function words(src: string): Word[] {
   const out: Word[] = [];
   let brackets = 0;
+  let braces = 0;
   for (let i = 0; i < src.length; ) {
     const c = src[i];
     if (c === "[") brackets++;
     if (c === "]") brackets = Math.max(0, brackets - 1);
+    if (c === "{") braces++;
+    if (c === "}") braces = Math.max(0, braces - 1);
     if (c === '"' || c === "'" || c === "`") {
       i = skipString(src, i);
       continue;
@@ -33,7 +37,7 @@ export function words(src: string): Word[] {
       let k = j;
       while (k < src.length && /\s/.test(src[k])) k++;
       const afterOffset = /offset[\s\-+(]*$/i.test(src.slice(Math.max(0, i - 40), i));
-      out.push({ text: src.slice(i, j), start: i, end: j, callParen: src[k] === "(", durationContext: brackets > 0 || afterOffset });
+      out.push({ text: src.slice(i, j), start: i, end: j, callParen: src[k] === "(", durationContext: brackets > 0 || afterOffset, inBraces: braces > 0 });
       i = j;
       continue;
     }
@@ -63,6 +67,21 @@ export function skipString(src: string, i: number): number {
   return j + 1;
 }
 
+function standIn(w: Word, src: string): string | undefined {
+  // `offset` is also a valid metric name where an operand starts; lezer always reads the
+  // keyword, so give it a plain identifier of the same length there.
+  if (w.text.toLowerCase() === "offset" && !w.inBraces && startsOperand(src, w.start)) return "offse_";
+  if (!w.callParen) return undefined;
+  const rep = STAND_INS[w.text] ?? (w.durationContext ? undefined : EXPR_STAND_INS[w.text.toLowerCase()]);
+  if (rep) return rep;
+  // Prometheus parses `name(…)` as a call whatever the name, and reports an unknown name only
+  // after the arguments parsed; a known name of the same or shorter length (blank-padded)
+  // lets lezer parse the arguments too. The builder reads the real name from the query.
+  if (isUnknownCall(w, src)) return (w.text.length >= 3 ? "abs" : w.text.length === 2 ? "ln" : "").padEnd(w.text.length, " ");
+  if (CASE_FREE.has(w.text.toLowerCase()) && w.text !== w.text.toLowerCase()) return w.text.toLowerCase();
+  return undefined;
+}
+
 // Function names the lezer grammar (0.315) lacks, mapped to a known name of the same length
 // so the text keeps its positions; the builder reads the real name from the original text.
 const STAND_INS: Record<string, string> = { integral: "increase" };
@@ -76,9 +95,7 @@ const CASE_FREE = new Set(["step", "range", "min_of", "max_of", "start", "end"])
 export function lezerInput(src: string): string {
   let out = src;
   for (const w of words(src)) {
-    if (!w.callParen) continue;
-    let rep = STAND_INS[w.text] ?? (w.durationContext ? undefined : EXPR_STAND_INS[w.text.toLowerCase()]);
-    if (!rep && CASE_FREE.has(w.text.toLowerCase()) && w.text !== w.text.toLowerCase()) rep = w.text.toLowerCase();
+    const rep = standIn(w, src);
     if (rep) out = out.slice(0, w.start) + rep + out.slice(w.end);
   }
   return blankTrailingDots(out);
@@ -90,11 +107,17 @@ const NOT_FUNCTIONS = new Set([
   "fill", "fill_left", "fill_right", "start", "end", "step", "range", "anchored", "smoothed",
 ]);
 
-// The first `name(` whose name is no function: Prometheus reports it as unknown.
-export function firstUnknownCall(src: string): Word | undefined {
-  return words(src).find(
-    (w) => w.callParen && !functions.has(w.text) && !NOT_FUNCTIONS.has(w.text.toLowerCase()) && !/@\s*$/.test(src.slice(0, w.start)),
+function isUnknownCall(w: Word, src: string): boolean {
+  return (
+    w.callParen && !w.inBraces && !w.durationContext && !w.text.includes(":") && !functions.has(w.text) &&
+    !NOT_FUNCTIONS.has(w.text.toLowerCase()) && !/@\s*$/.test(src.slice(0, w.start))
   );
+}
+
+// A one-letter `x(` has no same-length stand-in: lezer sees a parenthesis. Prometheus reports
+// it as an unknown function once the query parses.
+export function oneLetterUnknownCall(src: string): Word | undefined {
+  return words(src).find((w) => w.text.length === 1 && isUnknownCall(w, src));
 }
 
 // Go accepts "2." as a number, lezer's grammar does not: outside strings, a dot that ends a
@@ -120,4 +143,19 @@ function blankTrailingDots(src: string): string {
     out += c;
   }
   return out;
+}
+
+const BINARY_KEYWORD = /(?:^|[^A-Za-z0-9_:])(and|or|unless|bool|atan2)\s*$/i;
+
+// Whether an operand (not a modifier) starts at `pos`: at the beginning, after an opening
+// bracket, a comma, an operator or a binary keyword.
+function startsOperand(src: string, pos: number): boolean {
+  const before = src.slice(0, pos).trimEnd();
+  if (before === "") return true;
+  if (/[(,+\-*/%^=<>!{[]$/.test(before)) return true;
+  // A binary keyword only after an operand (a leading `and` is itself a metric name).
+  const m = BINARY_KEYWORD.exec(before);
+  if (!m) return false;
+  const rest = before.slice(0, before.length - m[1].length).trimEnd();
+  return rest !== "" && !/[(,+\-*/%^=<>!{[]$/.test(rest);
 }

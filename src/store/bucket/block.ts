@@ -19,6 +19,8 @@ export interface BlockOpenOptions {
   observeRead?: RangeReadObserver;
   // Symbol tables up to this size are kept whole in memory; larger ones are paged by range reads.
   symbolsInMemoryMaxBytes?: number;
+  // Decoded 32-symbol pages cached per block when the symbol table is paged.
+  symbolCachePages?: number;
 }
 
 export class BucketBlock {
@@ -52,7 +54,7 @@ export class BucketBlock {
       if (bucket.isObjNotFoundErr(e)) throw new CorruptionError({ block: id, file: "index" }, "index object missing");
       throw e;
     }
-    const reader = await IndexReader.open(src, { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20 });
+    const reader = await IndexReader.open(src, { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20, cachePages: opts.symbolCachePages ?? 1024 });
     const segments = await listSegments(bucket, meta);
     return new BucketBlock(bucket, meta, new CachedIndex(id, reader, opts.cache), segments, src.size);
   }

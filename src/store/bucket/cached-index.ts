@@ -10,6 +10,7 @@ import { decodePostings, decodeSeriesEntry, encodePostings, encodeSeriesEntry } 
 // Series entries are read in groups of this many refs, so a huge selection is never decoded at
 // once (and limits can stop the work early).
 export const SERIES_BATCH = 4096;
+const LABEL_VALUES_GROUP = 1024;
 
 export class CachedIndex implements PostingsIndex {
   constructor(
@@ -43,23 +44,26 @@ export class CachedIndex implements PostingsIndex {
   }
 
   async postingsWhere(name: string, pred: (v: string) => boolean): Promise<Uint32Array> {
-    const ranges = (await this.reader.labelValuesWithRanges(name)).filter((r) => pred(r.value));
-    return this.postingsForRanges(name, ranges);
+    return this.postingsForRanges(name, await this.reader.postingsRangesWhere(name, pred));
   }
 
   async postings(matchers: readonly Matcher[]): Promise<Uint32Array> {
     return postingsForMatchers(this, matchers);
   }
 
-  // Label values of `name`, restricted to series selected by `selected` when given.
+  // Label values of `name`, restricted to series selected by `selected` when given. With a
+  // selection, the values' postings lists are read in groups (not all at once, and not through
+  // the cache: a label's every list would flush it) and checked for overlap.
   async labelValues(name: string, selected?: Uint32Array): Promise<string[]> {
     const ranges = await this.reader.labelValuesWithRanges(name);
     if (!selected) return ranges.map((r) => r.value);
     if (selected.length === 0) return [];
     const out: string[] = [];
-    // One value at a time through the cache would be many round trips; fetch all lists once.
-    const lists = await Promise.all(ranges.map((r) => this.postingsForRanges(name, [r])));
-    for (let i = 0; i < ranges.length; i++) if (intersects(lists[i], selected)) out.push(ranges[i].value);
+    for (let i = 0; i < ranges.length; i += LABEL_VALUES_GROUP) {
+      const group = ranges.slice(i, i + LABEL_VALUES_GROUP);
+      const lists = await this.reader.readPostingsRanges(group);
+      for (let k = 0; k < group.length; k++) if (intersects(lists[k], selected)) out.push(group[k].value);
+    }
     return out;
   }
 

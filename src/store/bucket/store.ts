@@ -201,7 +201,10 @@ export class BucketStore implements StoreServer {
       }
     }
     const zset = (ls: Label[]) => create(ZLabelSetSchema, { labels: ls.map((l) => create(LabelSchema, l)) });
-    const labelSets = [...sets.values()].filter((s) => s.labels.length > 0).map((s) => zset(s.labels));
+    // Blocks without external labels contribute an empty set (matches anything), unless no block
+    // has any: then no sets at all, which means the same.
+    const all = [...sets.values()];
+    const labelSets = all.some((s) => s.labels.length > 0) ? all.map((s) => zset(s.labels)) : [];
     return create(InfoResponseSchema, {
       labelSets,
       ComponentType: "store",

@@ -23,7 +23,8 @@ import { ZLabelSetSchema } from "../../gen/thanos/store/types_pb.ts";
 import { StoreError } from "../errors.ts";
 import type { StoreCallOptions, StoreClient } from "../types.ts";
 import { fromConnectError } from "./codes.ts";
-import { acceptedCompressions, compressionByName, type CompressionName, MAX_MESSAGE_BYTES } from "./compression.ts";
+import { callSeries, Http2Channel } from "./series-client.ts";
+import { acceptedCompressions, compressionByName, type CompressionName, HTTP2_WINDOW_BYTES, MAX_MESSAGE_BYTES } from "./compression.ts";
 
 export interface StoreClientOptions {
   // host:port (h2c), or a full http:// base URL.
@@ -34,6 +35,9 @@ export interface StoreClientOptions {
   timeoutMs?: number;
   // Name in warnings and errors (default: the address).
   name?: string;
+  // Series goes over our own HTTP/2 streaming path (default) or through connect's client
+  // ("connect"; slower, kept for comparison and as a fallback).
+  seriesTransport?: "fast" | "connect";
 }
 
 export interface GrpcStoreClient extends StoreClient {
@@ -53,7 +57,7 @@ const STORE_TYPE_NAMES: Record<number, string> = {
 export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
   const baseUrl = /^https?:\/\//.test(opts.address) ? opts.address : `http://${opts.address}`;
   const name = opts.name ?? opts.address;
-  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
+  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 }, { settings: { initialWindowSize: HTTP2_WINDOW_BYTES } });
   const transport = createGrpcTransport({
     baseUrl,
     sessionManager,
@@ -64,6 +68,7 @@ export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
     writeMaxBytes: MAX_MESSAGE_BYTES,
     defaultTimeoutMs: opts.timeoutMs,
   });
+  const channel = new Http2Channel(baseUrl);
   const store: Client<typeof Store> = createClient(Store, transport);
   const info: Client<typeof Info> = createClient(Info, transport);
   const writeable: Client<typeof WriteableStore> = createClient(WriteableStore, transport);
@@ -97,7 +102,11 @@ export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
       // (connect only stops reading; the server would keep producing until its deadline).
       const stop = new AbortController();
       const signal = o?.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
-      return unbatch(() => store.series(req, { signal, timeoutMs: o?.timeoutMs }), name, o?.signal, stop);
+      if (opts.seriesTransport === "connect") {
+        return unbatch(() => store.series(req, { signal, timeoutMs: o?.timeoutMs ?? opts.timeoutMs }), name, o?.signal, stop);
+      }
+      const compression = opts.compression === "snappy" || opts.compression === "gzip" ? opts.compression : undefined;
+      return unbatch(() => callSeries(channel, req, { signal, timeoutMs: o?.timeoutMs ?? opts.timeoutMs, compression, name }), name, o?.signal, stop);
     },
     labelNames(req: LabelNamesRequest, o?: StoreCallOptions): Promise<LabelNamesResponse> {
       return wrap(() => store.labelNames(req, callOpts(o)), o?.signal);
@@ -110,6 +119,7 @@ export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
     },
     async close() {
       sessionManager.abort();
+      channel.close();
     },
   };
 }

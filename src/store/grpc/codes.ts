@@ -13,6 +13,7 @@ const TO_CODE: Record<StoreErrorCode, Code> = {
   Unimplemented: Code.Unimplemented,
   FailedPrecondition: Code.FailedPrecondition,
   Aborted: Code.Aborted,
+  AlreadyExists: Code.AlreadyExists,
   Unknown: Code.Unknown,
 };
 

@@ -37,3 +37,8 @@ export function compressionByName(name: CompressionName | string | undefined): C
 
 // Thanos raises gRPC's 4 MiB default to MaxInt32 on both sides.
 export const MAX_MESSAGE_BYTES = 0x7fffffff;
+
+// HTTP/2 flow-control window for StoreAPI connections (per stream and per connection), so
+// Series streams are not throttled to 64 KiB per round trip on long links (grpc-go grows its
+// windows up to 16 MiB with BDP estimation; we set a fixed large one).
+export const HTTP2_WINDOW_BYTES = 16 * 1024 * 1024;

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { splitHostPort } from "../../runtime/index.ts";
 import { grpcHandlerOptions } from "./server.ts";
 import { isGrpcRequest } from "./series-fast.ts";
+import { HTTP2_WINDOW_BYTES } from "./compression.ts";
 
 export interface GrpcServer {
   host: string;
@@ -27,7 +28,7 @@ export async function listenGrpc(
   const { host, port } = splitHostPort(address);
   const shutdown = new AbortController();
   const handler = connectNodeAdapter({ ...grpcHandlerOptions, shutdownSignal: shutdown.signal, routes });
-  const server = http2.createServer({ maxSessionMemory: 64 }, (req, res) => {
+  const server = http2.createServer({ maxSessionMemory: 64, settings: { initialWindowSize: HTTP2_WINDOW_BYTES } }, (req, res) => {
     const f = fast[req.url];
     if (f && isGrpcRequest(req)) f(req, res);
     else handler(req, res);
@@ -35,6 +36,11 @@ export async function listenGrpc(
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (s: http2.Http2Session) => {
     sessions.add(s);
+    try {
+      s.setLocalWindowSize?.(HTTP2_WINDOW_BYTES);
+    } catch {
+      // not implemented on this runtime: keep the default window
+    }
     s.on("close", () => sessions.delete(s));
   });
   await new Promise<void>((resolve, reject) => {

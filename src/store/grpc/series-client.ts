@@ -10,7 +10,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { SeriesRequestSchema, type SeriesRequest, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
 import { snappyFramedDecode, snappyFramedEncode } from "../../codec/snappy/index.ts";
 import { StoreError, type StoreErrorCode } from "../errors.ts";
-import { MAX_MESSAGE_BYTES } from "./compression.ts";
+import { HTTP2_WINDOW_BYTES, MAX_MESSAGE_BYTES } from "./compression.ts";
 import { decodeSeriesResponse } from "./series-decode.ts";
 import { SERIES_PATH } from "./series-fast.ts";
 
@@ -21,7 +21,7 @@ const CODE_NAMES: StoreErrorCode[] = [
   "InvalidArgument",
   "DeadlineExceeded",
   "NotFound",
-  "Unknown", // AlreadyExists
+  "AlreadyExists",
   "Unknown", // PermissionDenied
   "ResourceExhausted",
   "FailedPrecondition",
@@ -57,8 +57,17 @@ export class Http2Channel {
   acquire(): http2.ClientHttp2Session {
     let s = this.session;
     if (!s || s.closed || s.destroyed) {
-      s = http2.connect(this.baseUrl);
+      s = http2.connect(this.baseUrl, { settings: { initialWindowSize: HTTP2_WINDOW_BYTES } });
       const mine = s;
+      // Raise the connection-level window too (HTTP/2's default is 64 KiB, which would cap a
+      // stream at 64 KiB per round trip across a WAN). Not every runtime implements it.
+      s.once("connect", () => {
+        try {
+          mine.setLocalWindowSize?.(HTTP2_WINDOW_BYTES);
+        } catch {
+          // keep the default window
+        }
+      });
       const drop = () => {
         if (this.session === mine) this.session = null;
       };
@@ -91,7 +100,7 @@ export interface SeriesCallOptions {
 export async function* callSeries(ch: Http2Channel, req: SeriesRequest, o: SeriesCallOptions): AsyncGenerator<SeriesResponse> {
   const fail = (code: StoreErrorCode, msg: string, cause?: unknown) => new StoreError(code, `${o.name}: ${msg}`, { cause });
   if (o.signal?.aborted) throw abortError(o.signal, fail);
-  let body = toBinary(SeriesRequestSchema, req);
+  let body: Uint8Array = toBinary(SeriesRequestSchema, req);
   const headers: http2.OutgoingHttpHeaders = {
     ":method": "POST",
     ":path": SERIES_PATH,
@@ -121,7 +130,11 @@ export async function* callSeries(ch: Http2Channel, req: SeriesRequest, o: Serie
     throw fail("Unavailable", (e as Error).message, e);
   }
   const queue: SeriesResponse[] = [];
-  let pending: Uint8Array | null = null;
+  // Received bytes not yet cut into messages, kept as a list and joined only once a whole
+  // message is there (a 100 MiB message must not be re-copied for every 16 KiB DATA frame).
+  let parts: Uint8Array[] = [];
+  let partsLen = 0;
+  let needed = 5;
   let respCodec: Codec | undefined;
   let httpStatus = 0;
   let grpcStatus: string | undefined;
@@ -158,13 +171,26 @@ export async function* callSeries(ch: Http2Channel, req: SeriesRequest, o: Serie
     readStatus(h);
   });
   stream.on("trailers", readStatus);
-  stream.on("data", (d: Uint8Array) => {
-    let buf = pending ? concat(pending, d) : d;
+  stream.on("data", (chunk: Uint8Array) => {
+    // Plain Uint8Array views, not Buffers: chunk `data` handed to callers are views of these.
+    const d = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    parts.push(d);
+    partsLen += d.length;
+    if (partsLen < needed) return;
+    const buf = parts.length === 1 ? parts[0] : concatAll(parts, partsLen);
     let at = 0;
     try {
-      while (buf.length - at >= 5) {
+      for (;;) {
+        if (buf.length - at < 5) {
+          needed = 5;
+          break;
+        }
         const len = ((buf[at + 1] << 24) | (buf[at + 2] << 16) | (buf[at + 3] << 8) | buf[at + 4]) >>> 0;
-        if (buf.length - at < 5 + len) break;
+        if (len > MAX_MESSAGE_BYTES) throw fail("ResourceExhausted", `response message of ${len} bytes exceeds the limit`);
+        if (buf.length - at < 5 + len) {
+          needed = 5 + len;
+          break;
+        }
         let msg = buf.subarray(at + 5, at + 5 + len);
         if (buf[at] & 1) {
           if (!respCodec) throw fail("Internal", "compressed message without grpc-encoding");
@@ -178,7 +204,8 @@ export async function* callSeries(ch: Http2Channel, req: SeriesRequest, o: Serie
       stream.close(http2.constants.NGHTTP2_CANCEL);
       return;
     }
-    pending = at < buf.length ? buf.subarray(at) : null;
+    parts = at < buf.length ? [buf.subarray(at)] : [];
+    partsLen = buf.length - at;
     if (queue.length > 512) stream.pause();
     notify();
   });
@@ -219,6 +246,7 @@ export async function* callSeries(ch: Http2Channel, req: SeriesRequest, o: Serie
     if (failure) throw failure;
     if (grpcStatus === undefined) {
       if (httpStatus && httpStatus !== 200) throw fail(httpStatusCode(httpStatus), `HTTP status ${httpStatus}`);
+      if (stream.rstCode) throw fail("Unavailable", `stream reset by peer (HTTP/2 error ${stream.rstCode})`);
       throw fail("Internal", "stream ended without grpc-status");
     }
     if (grpcStatus !== "0") {
@@ -241,9 +269,12 @@ function abortError(signal: AbortSignal, fail: (c: StoreErrorCode, m: string, ca
   return fail("Canceled", r?.message || "call canceled", r);
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+function concatAll(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }

@@ -4,7 +4,7 @@
 // cases, unknown fields) goes through toBinary.
 import { toBinary } from "@bufbuild/protobuf";
 import { SeriesResponseSchema, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
-import type { AggrChunk, Chunk, Label, Series } from "../../gen/thanos/store/types_pb.ts";
+import type { AggrChunk, Chunk, Series } from "../../gen/thanos/store/types_pb.ts";
 
 const utf8 = new TextEncoder();
 
@@ -41,7 +41,7 @@ function utf8Size(s: string): number {
   return n;
 }
 
-const labelSize = (l: Label, nameLen: number, valueLen: number): number =>
+const labelSize = (nameLen: number, valueLen: number): number =>
   (nameLen ? 1 + varintSize(nameLen) + nameLen : 0) + (valueLen ? 1 + varintSize(valueLen) + valueLen : 0);
 
 function chunkSize(c: Chunk): number {
@@ -117,7 +117,7 @@ export function encodeSeriesResponse(r: SeriesResponse): Uint8Array {
     const l = s.labels[i];
     const a = utf8Size(l.name);
     const b = utf8Size(l.value);
-    const ls = labelSize(l, a, b);
+    const ls = labelSize(a, b);
     lens[3 * i] = a;
     lens[3 * i + 1] = b;
     lens[3 * i + 2] = ls;

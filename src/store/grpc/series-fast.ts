@@ -6,7 +6,7 @@
 // compression, response batching, errors as grpc-status trailers (Trailers-Only before any data).
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { constants as http2constants, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { SeriesRequestSchema, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
 import { snappyFramedDecode, snappyFramedEncode } from "../../codec/snappy/index.ts";
@@ -50,7 +50,11 @@ function grpcMessage(s: string): string {
 
 export function createSeriesHandler(store: StoreServer, metrics?: GrpcServerMetrics) {
   return (req: Http2ServerRequest, res: Http2ServerResponse): void => {
-    void handleSeries(store, metrics, req, res);
+    // handleSeries catches everything itself; this guard only keeps a bug there from becoming
+    // an unhandled rejection that would take the whole process down.
+    handleSeries(store, metrics, req, res).catch(() => {
+      if (!res.destroyed) res.stream.close(http2constants.NGHTTP2_INTERNAL_ERROR);
+    });
   };
 }
 
@@ -88,20 +92,26 @@ async function handleSeries(store: StoreServer, m: GrpcServerMetrics | undefined
   } catch (e) {
     const ce = toConnectError(abort.signal.aborted ? abort.signal.reason : e);
     code = Code[ce.code];
-    if (!res.headersSent) {
-      // Trailers-Only response.
-      res.writeHead(200, { "content-type": "application/grpc", "grpc-status": String(ce.code), "grpc-message": grpcMessage(ce.rawMessage) });
-    } else {
-      res.addTrailers({ "grpc-status": String(ce.code), "grpc-message": grpcMessage(ce.rawMessage) });
+    const status = { "grpc-status": String(ce.code), "grpc-message": grpcMessage(ce.rawMessage) };
+    // Nothing can be sent once the client has reset the stream.
+    if (writable(res)) {
+      if (!res.headersSent) res.writeHead(200, { "content-type": "application/grpc", ...status }); // Trailers-Only
+      else res.addTrailers(status);
     }
   } finally {
     finished = true;
     if (timer) clearTimeout(timer);
-    if (code === "OK") res.addTrailers({ "grpc-status": "0" });
-    if (!res.writableEnded && !res.destroyed) res.end();
+    if (writable(res)) {
+      if (code === "OK") res.addTrailers({ "grpc-status": "0" });
+      res.end();
+    }
     m?.handled.inc(1, { ...labels, grpc_code: code });
     m?.handling.labels(labels).observeSince(started);
   }
+}
+
+function writable(res: Http2ServerResponse): boolean {
+  return !res.writableEnded && !res.destroyed && !res.stream?.closed;
 }
 
 async function readBody(req: Http2ServerRequest, signal: AbortSignal): Promise<Uint8Array> {
@@ -144,6 +154,7 @@ async function stream(res: Http2ServerResponse, responses: AsyncIterable<SeriesR
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const flush = async (): Promise<void> => {
+    if (!writable(res)) throw new StoreError("Canceled", "client went away");
     if (!res.headersSent) res.writeHead(200, headers);
     if (pendingBytes === 0) return;
     const buf = Buffer.concat(pending, pendingBytes);

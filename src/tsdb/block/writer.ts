@@ -162,7 +162,7 @@ export class BlockWriter {
       await this.spill.close();
       const index = await IndexWriter.create(join(this.tmpDir, "index"));
       try {
-        await index.addSymbols([...this.symbols].sort(compareStrings));
+        await index.addSymbols(sortSymbols([...this.symbols]));
         this.symbols.clear();
         for await (const s of readSeriesSpill(join(this.tmpDir, "series.spill"))) await index.addSeries(s.labels, s.chunks);
         await index.close();
@@ -213,6 +213,12 @@ export class BlockWriter {
     await this.spill.abort().catch(() => {});
     await rm(this.tmpDir, { recursive: true, force: true });
   }
+}
+
+// Byte-wise (Go) order. Without surrogate pairs UTF-16 code-unit order is the same, and the
+// default sort is several times faster than a comparator on 100k+ strings.
+function sortSymbols(syms: string[]): string[] {
+  return syms.some((x) => /[\ud800-\udfff]/.test(x)) ? syms.sort(compareStrings) : syms.sort();
 }
 
 function fmt(ls: Labels): string {

@@ -2,7 +2,7 @@
 // <dir>/<ULID>/. Writes follow Prometheus's order — series records, then sample records, then
 // the in-memory head — and everything up to the WAL log() runs synchronously, so the head and
 // the WAL never disagree on order. commit() makes the batch durable (group-committed fsync).
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { compareLabels, labelsKey, type Labels } from "../../labels/index.ts";
 import { labelsHash } from "./hash.ts";
@@ -95,6 +95,7 @@ export class LocalTSDB {
 
   static async open(dir: string, opts: TSDBOptions = {}): Promise<LocalTSDB> {
     const head = new Head({ chunkRange: opts.chunkRange ?? DEFAULT_CHUNK_RANGE });
+    await removeUnfinishedBlocks(dir);
     head.minValidTime = await blocksMaxTime(dir);
     const walDir = join(dir, "wal");
     const stats: ReplayStats = { records: 0, series: 0, samples: 0 };
@@ -232,6 +233,21 @@ export class LocalTSDB {
     await this.wal.removeSegmentsBefore(seg);
   }
 
+  // Directories of the complete blocks cut from this head (oldest first), for serving them.
+  async blocks(): Promise<string[]> {
+    const out: Array<{ dir: string; mint: number }> = [];
+    for (const n of await readdir(this.dir).catch(() => [] as string[])) {
+      if (!ULID_DIR.test(n)) continue;
+      try {
+        const m = JSON.parse(await readFile(join(this.dir, n, "meta.json"), "utf8")) as { minTime: number };
+        out.push({ dir: join(this.dir, n), mint: m.minTime });
+      } catch {
+        // no meta.json: not complete
+      }
+    }
+    return out.sort((a, b) => a.mint - b.mint).map((b) => b.dir);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.cutting?.catch(() => {});
@@ -247,6 +263,16 @@ function describeConflict(code: number, s: MemSeries, t: number): string {
   return `${what}: series ${lbls} timestamp ${t}`;
 }
 
+const ULID_DIR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+// A crash while a block was being written leaves its `<ULID>.tmp-for-creation` dir (the block
+// writer renames it into place only when complete); its data is still in the WAL.
+async function removeUnfinishedBlocks(dir: string): Promise<void> {
+  for (const n of await readdir(dir).catch(() => [] as string[])) {
+    if (n.endsWith(".tmp-for-creation")) await rm(join(dir, n), { recursive: true, force: true });
+  }
+}
+
 // Newest maxTime among the blocks already in `dir`: the head must not accept older samples.
 async function blocksMaxTime(dir: string): Promise<number> {
   let names: string[];
@@ -257,7 +283,7 @@ async function blocksMaxTime(dir: string): Promise<number> {
   }
   let max = -Infinity;
   for (const n of names) {
-    if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(n)) continue;
+    if (!ULID_DIR.test(n)) continue;
     try {
       const m = JSON.parse(await readFile(join(dir, n, "meta.json"), "utf8")) as { maxTime?: number };
       if (typeof m.maxTime === "number" && m.maxTime > max) max = m.maxTime;

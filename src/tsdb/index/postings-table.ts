@@ -142,6 +142,26 @@ export class PostingsTable {
     return this.decodeSlice(name, ns.entryOffs[0], ns.tableEnd, ns.postingsEnd);
   }
 
+  // Values of a name accepted by `pred`, with their postings ranges. Reads the name's slice of
+  // the table in pieces of about `pieceBytes` (whole sample slots), keeping only the accepted
+  // entries, so a regex over a label with millions of values never holds them all at once.
+  async valuesWhere(name: string, pred: (v: string) => boolean, pieceBytes = 1 << 20): Promise<PostingsRange[]> {
+    const ns = this.names.get(name);
+    if (!ns) return [];
+    const out: PostingsRange[] = [];
+    const slots = ns.entryOffs.length;
+    let k = 0;
+    while (k < slots) {
+      let j = k + 1;
+      while (j < slots && ns.entryOffs[j] - ns.entryOffs[k] < pieceBytes) j++;
+      const e = j < slots ? ns.entryOffs[j] : ns.tableEnd;
+      const pend = j < slots ? ns.postingsOffs[j] : ns.postingsEnd;
+      for (const r of await this.decodeSlice(name, ns.entryOffs[k], e, pend)) if (pred(r.value)) out.push(r);
+      k = j;
+    }
+    return out;
+  }
+
   // Postings ranges for some values of one name; reads only the table slices that can hold them.
   async find(name: string, values: readonly string[]): Promise<PostingsRange[]> {
     const ns = this.names.get(name);

@@ -110,6 +110,11 @@ export class IndexReader implements PostingsIndex {
     return this.table.find(name, values);
   }
 
+  // Postings ranges of the values of `name` accepted by `pred`, streaming the table's slice.
+  async postingsRangesWhere(name: string, pred: (v: string) => boolean): Promise<PostingsRange[]> {
+    return this.table.valuesWhere(name, pred);
+  }
+
   async allPostings(): Promise<Uint32Array> {
     const r = await this.table.find("", [""]);
     if (r.length === 0) return EMPTY_POSTINGS;
@@ -126,10 +131,6 @@ export class IndexReader implements PostingsIndex {
   async postingsWhere(name: string, pred: (v: string) => boolean): Promise<Uint32Array> {
     const ranges = (await this.table.values(name)).filter((r) => pred(r.value));
     return unionPostings(await this.readPostingsRanges(ranges));
-  }
-
-  async valuesOf(name: string): Promise<string[]> {
-    return (await this.table.values(name)).map((r) => r.value);
   }
 
   // Series refs selected by the matchers, with Prometheus's semantics (see matchers.ts).
@@ -187,7 +188,9 @@ export class IndexReader implements PostingsIndex {
   }
 
   // Reads series entries (labels + chunk metas) for many refs with coalesced range reads.
-  // Results align with `refs`.
+  // Results align with `refs`. Everything for one call is held at once (the entries and, with
+  // a paged symbol table, the symbol pages they use), so callers pass batches of a few
+  // thousand refs, as BlockReader.select does.
   async seriesMany(refs: ArrayLike<number>): Promise<SeriesEntry[]> {
     const n = refs.length;
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => refs[a] - refs[b]);

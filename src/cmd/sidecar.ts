@@ -1,0 +1,100 @@
+// `aeon sidecar`: runs next to one Prometheus. Serves its data over the StoreAPI (remote read
+// with streamed XOR chunks, passed through untouched) and, with a bucket configured, ships the
+// blocks Prometheus finishes. Refuses to start unless Prometheus has external labels.
+import type { Command } from "./command.ts";
+import { bool, str, FlagError } from "./flags.ts";
+import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown } from "./common.ts";
+import { bucketFromFlags, parseDuration } from "../objstore/index.ts";
+import { serveStoreGrpc } from "../store/grpc/index.ts";
+import { formatLabels } from "../labels/index.ts";
+import { NoExternalLabelsError, PromMetadata, PrometheusClient, PrometheusStore, Shipper } from "../sidecar/index.ts";
+
+const env = (): Record<string, string | undefined> => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+
+function durationFlag(f: Parameters<Command["run"]>[0], name: string): number {
+  try {
+    return parseDuration(str(f, name));
+  } catch (e) {
+    throw new FlagError(`--${name}: ${(e as Error).message}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const sidecarCommand: Command = {
+  name: "sidecar",
+  summary: "Sidecar for a Prometheus: StoreAPI over remote read, and block shipping to a bucket",
+  flags: [
+    httpFlag(),
+    grpcFlag(),
+    ...logFlags,
+    { name: "prometheus.url", default: "http://localhost:9090", help: "URL of the Prometheus to serve and ship" },
+    { name: "prometheus.ready_timeout", default: "10m", help: "How long to wait for Prometheus to be ready (and its external labels readable) at start" },
+    { name: "tsdb.path", default: "./data", help: "Prometheus's data directory (--storage.tsdb.path), where finished blocks are shipped from" },
+    { name: "objstore.config-file", help: "Path to the objstore YAML; without a bucket nothing is shipped" },
+    { name: "objstore.config", help: "The objstore YAML itself (alternative to --objstore.config-file)" },
+    { name: "shipper.upload-compacted", type: "bool", default: false, help: "Also ship blocks Prometheus compacted (level > 1); needs Prometheus's local compaction to be sane for the bucket" },
+    { name: "shipper.interval", default: "30s", help: "Interval between scans of --tsdb.path for new blocks" },
+    { name: "prometheus.metadata-interval", default: "30s", help: "Interval between re-reads of external labels and Prometheus's time range" },
+  ],
+  async run(f) {
+    const log = loggerFrom(f, "sidecar");
+    const url = str(f, "prometheus.url");
+    if (!/^https?:\/\//.test(url)) throw new FlagError("--prometheus.url must be an http(s) URL");
+    const readyTimeout = durationFlag(f, "prometheus.ready_timeout");
+    const shipInterval = durationFlag(f, "shipper.interval");
+    const metaInterval = durationFlag(f, "prometheus.metadata-interval");
+    const tsdbPath = str(f, "tsdb.path");
+    const bucket = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, env());
+
+    const { app, registry, readiness } = componentHttp();
+    readiness.markNotReady("waiting for Prometheus");
+    const http = await serveHttp(str(f, "http-address"), app, log);
+    const prom = new PrometheusClient(url);
+    const metadata = new PromMetadata({ prom, tsdbPath, logger: log });
+
+    // Like Thanos: retry until Prometheus answers, but a Prometheus without external labels is
+    // a configuration error worth failing on at once.
+    const deadline = Date.now() + readyTimeout;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!(await prom.ready())) throw new Error("Prometheus is not ready (/-/ready)");
+        const ext = await metadata.loadExternalLabels();
+        log.info("Prometheus is ready", { url, external_labels: formatLabels(ext) });
+        break;
+      } catch (e) {
+        if (e instanceof NoExternalLabelsError) {
+          log.error("refusing to start", { err: e.message });
+          await http.close();
+          await bucket?.close();
+          return 1;
+        }
+        if (Date.now() >= deadline) {
+          log.error("Prometheus did not become ready in time", { url, timeout: str(f, "prometheus.ready_timeout"), err: e as Error });
+          await http.close();
+          await bucket?.close();
+          return 1;
+        }
+        if (attempt % 10 === 0) log.warn("waiting for Prometheus", { url, err: e as Error });
+        await sleep(Math.min(2000, Math.max(0, deadline - Date.now())));
+      }
+    }
+    await metadata.refreshTimestamps();
+    metadata.start(metaInterval);
+
+    const store = new PrometheusStore({ prom, metadata });
+    const grpc = await serveStoreGrpc({ address: str(f, "grpc-address"), store, registry });
+    log.info("serving StoreAPI", { address: `${grpc.host}:${grpc.port}` });
+
+    let shipper: Shipper | undefined;
+    if (bucket) {
+      shipper = new Shipper({ dir: tsdbPath, bucket, externalLabels: () => metadata.externalLabels(), logger: log.with({ part: "shipper" }), registry, uploadCompacted: bool(f, "shipper.upload-compacted") });
+      shipper.start(shipInterval);
+      log.info("shipping blocks", { from: tsdbPath, bucket: bucket.name });
+    } else {
+      log.info("no object storage configured; blocks are not shipped");
+    }
+    readiness.markReady();
+    return untilShutdown(log, [() => bucket?.close(), () => metadata.stop(), () => shipper?.stop(), () => grpc.close(), () => http.close()]);
+  },
+};
