@@ -55,6 +55,7 @@ export const receiveCommand: Command = {
     { name: "objstore.config", help: "The objstore YAML itself (alternative to --objstore.config-file)" },
     { name: "label", type: "list", help: 'External label announced and written into uploaded blocks, name="value"; repeatable' },
     { name: "receive.tenant-header", default: "THANOS-TENANT", help: "HTTP header naming the tenant of a write" },
+    { name: "receive.replica-header", default: "THANOS-REPLICA", help: "HTTP header carrying the replica number of a write another router already replicated" },
     { name: "receive.default-tenant-id", default: "default-tenant", help: "Tenant of writes without the tenant header" },
     { name: "receive.tenant-label-name", default: "tenant_id", help: "External label carrying the tenant" },
     { name: "receive.hashrings-file", help: "Hashrings JSON file (Thanos format); re-read when it changes" },
@@ -91,6 +92,7 @@ export const receiveCommand: Command = {
     const rx = new Receiver({
       tsdbPath: str(f, "tsdb.path"),
       tenantHeader: str(f, "receive.tenant-header"),
+      replicaHeader: str(f, "receive.replica-header"),
       defaultTenant: str(f, "receive.default-tenant-id"),
       tenantLabelName: tenantLabel,
       externalLabels: ext,

@@ -7,6 +7,7 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
   receive: { summary: "Receiver: Prometheus remote write into per-tenant TSDBs, served over the StoreAPI and uploaded to the bucket", load: async () => (await import("./receive.ts")).receiveCommand },
   store: { summary: "Store gateway: serves the blocks of an object-storage bucket over the StoreAPI", load: async () => (await import("./store.ts")).storeCommand },
   sidecar: { summary: "Sidecar for a Prometheus: StoreAPI over remote read, and block shipping to a bucket", load: async () => (await import("./sidecar.ts")).sidecarCommand },
+  compact: { summary: "Compactor: compaction, vertical deduplication, downsampling and retention of a bucket", load: async () => (await import("./compact.ts")).compactCommand },
   version: { summary: "Print build and runtime information", load: async () => (await import("./version.ts")).versionCommand },
   selfcheck: { summary: "Run every WASM kernel against its TypeScript reference", load: async () => (await import("./selfcheck.ts")).selfcheckCommand },
 };

@@ -15,7 +15,13 @@ export const toolsCommand: Command = {
   flags: [],
   rawArgs: true,
   async run(_flags, argv) {
-    const [sub, ...rest] = argv;
+    let [sub, ...rest] = argv;
+    // Two-word sub-commands ("bucket web") are registered under their full name.
+    const twoWord = rest.length > 0 ? `${sub} ${rest[0]}` : "";
+    if (twoWord && toolSubcommands[twoWord]) {
+      sub = twoWord;
+      rest = rest.slice(1);
+    }
     if (!sub || sub === "--help" || sub === "-h" || sub === "help") {
       console.log(usage());
       return sub ? 0 : 2;

@@ -51,7 +51,11 @@ export async function handleRemoteWrite(rx: Receiver, req: Request): Promise<Res
     // were refused by validation; the answer then names the first refused series.
     let res: WriteOutcome = { ...OK };
     if (d.series.length > 0) {
-      res = rx.router ? await rx.router.write(tenant, d, 0) : await writeLocal(rx, tenant, d);
+      // A replica number > 0 (THANOS-REPLICA header) marks a write another router already
+      // replicated: stored here, never forwarded again, as in Thanos.
+      const replica = Number(req.headers.get(rx.replicaHeader) ?? "0");
+      if (!Number.isInteger(replica) || replica < 0) return reply(400, `bad ${rx.replicaHeader} header: want a non-negative integer`);
+      res = rx.router ? await rx.router.write(tenant, d, replica) : await writeLocal(rx, tenant, d);
       written = res.written;
     }
     return outcome(d, res, reply);
@@ -64,6 +68,7 @@ export async function handleRemoteWrite(rx: Receiver, req: Request): Promise<Res
 }
 
 function outcome(d: DecodedWrite, res: WriteOutcome, reply: (s: number, m: string) => Response): Response {
+  if (res.status === 429) return reply(429, res.message); // nothing was stored
   if (d.invalidSeries > 0) return reply(400, `${d.invalidSeries} series refused: ${d.firstInvalid}`);
   if (res.status !== 200) return reply(res.status, res.message);
   if (d.histograms > 0) {

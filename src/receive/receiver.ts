@@ -37,6 +37,7 @@ export type LogFn = (level: "info" | "warn" | "error", msg: string, kv?: Record<
 export interface ReceiverOptions {
   tsdbPath: string;
   tenantHeader?: string; // THANOS-TENANT
+  replicaHeader?: string; // THANOS-REPLICA
   defaultTenant?: string; // default-tenant
   tenantLabelName?: string; // tenant_id
   externalLabels?: Record<string, string>; // --label flags, e.g. replica="r1"
@@ -55,6 +56,7 @@ export class Receiver {
   readonly limits: ReceiveLimits;
   readonly tenants: Tenants;
   readonly tenantHeader: string;
+  readonly replicaHeader: string;
   readonly defaultTenant: string;
   // Set in hashring mode; without it every write is local.
   router: WriteRouter | null = null;
@@ -68,6 +70,7 @@ export class Receiver {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.metrics = opts.metrics;
     this.tenantHeader = opts.tenantHeader ?? "THANOS-TENANT";
+    this.replicaHeader = opts.replicaHeader ?? "THANOS-REPLICA";
     this.defaultTenant = opts.defaultTenant ?? DEFAULT_TENANT;
     const bad = tenantError(this.defaultTenant);
     if (bad) throw new Error(`default tenant: ${bad}`);

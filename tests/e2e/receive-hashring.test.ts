@@ -56,9 +56,19 @@ test("two receivers, RF=2: all series on both; one down keeps writes and queries
         assert.deepEqual(s.samples, Array.from({ length: 20 }, (_, i) => [T0 + i * 15_000, k * 1000 + i]));
       }
     }
+    // A conflicting sample (same timestamp, other value) is refused by both replicas: 409, which
+    // senders never retry; an identical resend is accepted.
+    const conflict = batch(19, 1); // the newest sample of each series
+    w = await postWrite(r1.rwUrl, conflict);
+    assert.equal(w.status, 200, w.text);
+    conflict[0].samples[0][1] += 0.5;
+    w = await postWrite(r2.rwUrl, conflict);
+    assert.equal(w.status, 409, w.text);
+    assert.match(w.text, /duplicate sample for timestamp/);
+
     const metrics = await (await fetch(`http://127.0.0.1:${r1.http}/metrics`)).text();
     assert.match(metrics, /thanos_receive_forward_requests_total\{result="success"\} [1-9]/);
-    assert.match(metrics, /thanos_receive_requests_total\{code="200"\} 1/);
+    assert.match(metrics, /thanos_receive_requests_total\{code="200"\} 2/);
     assert.match(metrics, /thanos_receive_config_last_reload_successful 1/);
 
     // A querier over both receivers, deduplicating the replica label.

@@ -57,6 +57,6 @@ test("range query steps equal instant queries on random data", async () => {
         }
       }
     }),
-    { numRuns: 25 },
+    { numRuns: 12 },
   );
 });

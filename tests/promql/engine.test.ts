@@ -207,3 +207,15 @@ test("select hints carry the range, the enclosing function and the aggregation g
   await e.instantQuery(st, "max without (job) (x_total offset 1m)", 3 * m);
   assert.deepEqual({ func: st.selects[0].func, by: st.selects[0].by, end: st.selects[0].end }, { func: "max", by: false, end: 2 * m });
 });
+
+test("a binary expression ends the function hint, as in Prometheus", async () => {
+  const st = new TestStore().addSteps({ __name__: "a", job: "x" }, m, [1, 2, 3]);
+  await new Engine().instantQuery(st, "sum by (job) (a + a)", 2 * m);
+  assert.deepEqual(
+    st.selects.map((h) => [h.func, h.grouping]),
+    [
+      [undefined, ["job"]],
+      [undefined, ["job"]],
+    ],
+  );
+});

@@ -120,7 +120,7 @@ test("endpoint timeout: a slow endpoint becomes a warning under WARN", async () 
   const srv = await serveStoreGrpc({ address: "127.0.0.1:0", store: slow });
   const slowClient = createStoreClient({ address: `127.0.0.1:${srv.port}`, name: "slow" });
   try {
-    const proxy = new ProxyStore({ endpoints: () => [...endpoints.endpoints(), { client: slowClient, info: null }], endpointTimeoutMs: 2000 });
+    const proxy = new ProxyStore({ endpoints: () => [...endpoints.endpoints(), { client: slowClient, info: null }], endpointTimeoutMs: 3000 });
     const got = await collect(proxy.series(seriesReq({ matchers: [eq("__name__", "up")] })));
     const w = got.filter((r) => r.result.case === "warning").map((r) => r.result.value as string);
     assert.equal(w.length, 1);

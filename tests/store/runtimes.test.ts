@@ -1,5 +1,5 @@
-// The StoreAPI gRPC server and client run under Node, Bun and Deno: each runtime serves, and our
-// client on every runtime calls it (3 x 3 matrix, plain and snappy-compressed).
+// The StoreAPI gRPC server, client and proxy run under Node, Bun and Deno: each runtime serves,
+// and our client (and a ProxyStore) on every runtime calls it (3 x 3 matrix, plain and snappy).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { join } from "node:path";
@@ -47,6 +47,8 @@ for (const server of Object.keys(runtimes)) {
       for (const mode of ["none", "snappy"]) {
         assert.deepEqual(got[mode], { component: `store-${server}`, series: expectedSeries, samples: 120 }, `${mode}: ${line}`);
       }
+      // ProxyStore on the client runtime: two replicas merged, identical chunks kept once.
+      assert.deepEqual(got.proxy, { series: expectedSeries, firstChunks: 2 }, line);
     });
   }
 }

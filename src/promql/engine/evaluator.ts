@@ -52,6 +52,8 @@ export async function evaluate(ctx: Ctx, e: Expr): Promise<EvalValue> {
     case "AggregateExpr":
       return evalAggregate(ctx, e, evaluate);
     case "BinaryExpr":
-      return evalBinary(ctx, e, evaluate);
+      // As in Prometheus, a binary expression ends the function hint (it only describes a
+      // function or aggregation over a single selector); the grouping hint passes through.
+      return evalBinary(ctx.hints.func ? ctx.withHints({ func: undefined }) : ctx, e, evaluate);
   }
 }

@@ -88,7 +88,7 @@ async function evalRangeFn(ctx: Ctx, call: Call, ev: Evaluate, spec: RangeSpec):
     !spec.timeDependent &&
     argVals.every((a) => a.every((x) => Object.is(x, a[0])));
   const steps = pinned ? 1 : n;
-  let charged = 0;
+  let maxWindow = 0; // largest window held at once (max-samples accounting)
   for (const s of input.series) {
     windows(s.ts, input.ends, input.range, lo, hi);
     if (spec.counter) w.resetsUpTo = countResets(s.vs, w.resetsUpTo);
@@ -111,7 +111,7 @@ async function evalRangeFn(ctx: Ctx, call: Call, ev: Evaluate, spec: RangeSpec):
         w.vs = s.vs;
         w.lo = lo[i];
         w.hi = hi[i];
-        charged += w.hi - w.lo;
+        if (w.hi - w.lo > maxWindow) maxWindow = w.hi - w.lo;
         v = spec.k(w);
       }
       if (v === undefined) continue;
@@ -135,7 +135,9 @@ async function evalRangeFn(ctx: Ctx, call: Call, ev: Evaluate, spec: RangeSpec):
     out.push(o);
   }
   // Prometheus holds one series' window plus the output built so far.
-  if (charged >= 0) ctx.charge(out.reduce((a, s) => a + s.has.reduce((x, y) => x + y, 0), 0));
+  let points = 0;
+  for (const o of out) for (let i = 0; i < n; i++) points += o.has[i];
+  ctx.charge(points + maxWindow);
   return { kind: "vector", series: ctx.features.delayedNameRemoval ? out : mergeSameLabels(out) };
 }
 

@@ -1,5 +1,16 @@
 export { createStoreClient, type GrpcStoreClient, type StoreClientOptions } from "./client.ts";
-export { acceptedCompressions, compressionByName, compressionSnappy, MAX_MESSAGE_BYTES, type CompressionName } from "./compression.ts";
+export {
+  acceptedCompressions,
+  compressionByName,
+  compressionSnappy,
+  HTTP2_WINDOW_BYTES,
+  MAX_MESSAGE_BYTES,
+  type CompressionName,
+} from "./compression.ts";
+export { grpcServerMetrics, type GrpcServerMetrics } from "./metrics.ts";
+export { encodeSeriesResponse } from "./series-encode.ts";
+export { decodeSeriesResponse } from "./series-decode.ts";
+export { callSeries, Http2Channel, type SeriesCallOptions } from "./series-client.ts";
 export { fromConnectError, toConnectError } from "./codes.ts";
 export { listenGrpc, type GrpcServer } from "./listen.ts";
 export { createSeriesHandler, isGrpcRequest, parseGrpcTimeout, SERIES_PATH } from "./series-fast.ts";

@@ -5,7 +5,7 @@
 //         uvarint(#chunks) | (varint mint, varint maxt, uvarint ref)*
 import type { Label, Labels } from "../../labels/index.ts";
 import { FileByteSource } from "../bytesource/index.ts";
-import { Encbuf } from "../encoding/index.ts";
+import { Decbuf, Encbuf } from "../encoding/index.ts";
 import { BufferedFileWriter } from "../fileio/index.ts";
 import type { ChunkMeta } from "../index/index.ts";
 import { SectionStream } from "../index/section-stream.ts";
@@ -56,27 +56,21 @@ export async function* readSeriesSpill(path: string): AsyncGenerator<{ labels: L
   try {
     const s = new SectionStream(src, 0, src.size);
     while (s.remaining > 0) {
-      const len = await s.uvarint();
-      await s.ensure(len);
-      const nl = await s.uvarint();
+      // One await per record; the record itself is parsed synchronously.
+      const d = new Decbuf(await s.bytes(await s.uvarint()));
+      const nl = d.uvarint();
       const labels: Label[] = [];
-      for (let i = 0; i < nl; i++) labels.push({ name: await s.uvarintStr(), value: await s.uvarintStr() });
-      const nc = await s.uvarint();
+      for (let i = 0; i < nl; i++) labels.push({ name: d.uvarintStr(), value: d.uvarintStr() });
+      const nc = d.uvarint();
       const chunks: ChunkMeta[] = [];
       for (let i = 0; i < nc; i++) {
-        const minTime = await readVarintFrom(s);
-        const maxTime = await readVarintFrom(s);
-        chunks.push({ minTime, maxTime, ref: await s.uvarint() });
+        const minTime = d.varint();
+        const maxTime = d.varint();
+        chunks.push({ minTime, maxTime, ref: d.uvarint() });
       }
       yield { labels, chunks };
     }
   } finally {
     await src.close();
   }
-}
-
-async function readVarintFrom(s: SectionStream): Promise<number> {
-  const u = await s.uvarint();
-  // Zig-zag decode; spilled times are within ±2^52 so plain arithmetic is exact.
-  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
 }
