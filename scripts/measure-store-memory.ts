@@ -3,6 +3,7 @@
 // through the initial sync and a set of queries that touch every block, and prints the peak
 // against the total size of the blocks' indexes.
 // Usage: node --import tsx scripts/measure-store-memory.ts BUCKET_DIR [INDEX_CACHE_SIZE=64MB]
+// (make BUCKET_DIR with scripts/gen-store-bucket.ts write DIR 1 460000 && … replicate DIR 4)
 import { spawn } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";

@@ -86,8 +86,14 @@ export class DemoWorkload {
     await db.commit();
   }
 
-  start(): void {
-    void this.tick();
+  // Backfills the last hour first so rate() and friends have data at once. After a restart
+  // the head refuses the older samples as out of order, which is harmless.
+  start(backfillMs = 3_600_000): void {
+    void (async () => {
+      const now = Date.now();
+      for (let t = now - backfillMs; t < now; t += INTERVAL_MS) await this.tick(t);
+      await this.tick(now);
+    })().catch(() => undefined);
     this.timer = setInterval(() => void this.tick().catch(() => undefined), INTERVAL_MS);
     (this.timer as { unref?: () => void }).unref?.();
   }

@@ -14,6 +14,7 @@ export interface ReadOptions {
   partialResponse: boolean;
   maxSourceResolution: number | "auto"; // ms
   lookbackDelta: number | null; // ms; null = default
+  timeoutMs?: number | null; // the request's `timeout` parameter; the component's limit still applies
   signal?: AbortSignal;
 }
 

@@ -29,19 +29,21 @@ function wrap(backend: ApiBackend, h: Handler) {
     } catch (e) {
       if (e instanceof ApiError) return errorResponse(e.kind, e.message);
       if (e instanceof PromQLError) return errorResponse(e.kind, e.message);
-      if (c.req.raw.signal.aborted) return errorResponse("canceled", "query was canceled");
+      if (c.req.raw.signal.aborted) return errorResponse("canceled", "query was canceled in query execution");
       return errorResponse("internal", errMessage(e));
     }
   };
 }
 
+// Optional times (query's `time`, series/labels `start`/`end`) carry Prometheus's extra
+// "Invalid time value for 'x'" wording; query_range's required start/end do not.
 function timeParam(form: URLSearchParams, name: string, dflt: number): number {
   const v = form.get(name);
   if (v === null || v === "") return dflt;
   try {
     return parseTime(v);
   } catch (e) {
-    throw invalidParam(name, e);
+    throw invalidParam(name, new Error(`Invalid time value for '${name}': ${errMessage(e)}`));
   }
 }
 
@@ -53,15 +55,26 @@ function limitParam(form: URLSearchParams): number {
   return n;
 }
 
+// Thanos's own parameters (dedup, partial_response) use Go's strconv.ParseBool and word
+// errors as `'dedup' parameter: strconv.ParseBool: parsing "x": invalid syntax`.
 function boolParam(form: URLSearchParams, name: string, dflt: boolean): boolean {
   const v = form.get(name);
   if (v === null || v === "") return dflt;
   if (["true", "1", "t", "T", "TRUE", "True"].includes(v)) return true;
   if (["false", "0", "f", "F", "FALSE", "False"].includes(v)) return false;
-  throw invalidParam(name, new Error(`cannot parse ${JSON.stringify(v)} as a boolean`));
+  throw new ApiError("bad_data", `'${name}' parameter: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
 function readOptions(form: URLSearchParams, backend: ApiBackend, signal: AbortSignal): ReadOptions {
+  let timeoutMs: number | null = null;
+  const to = form.get("timeout");
+  if (to) {
+    try {
+      timeoutMs = parseDuration(to);
+    } catch (e) {
+      throw invalidParam("timeout", e);
+    }
+  }
   const replicaLabels = form.getAll("replicaLabels[]");
   let maxSourceResolution: number | "auto" = 0;
   const msr = form.get("max_source_resolution");
@@ -70,8 +83,9 @@ function readOptions(form: URLSearchParams, backend: ApiBackend, signal: AbortSi
     try {
       maxSourceResolution = parseDuration(msr);
     } catch (e) {
-      throw invalidParam("max_source_resolution", e);
+      throw new ApiError("bad_data", `'max_source_resolution' parameter: ${errMessage(e)}`);
     }
+    if (maxSourceResolution < 0) throw new ApiError("bad_data", "negative 'max_source_resolution' is not accepted. Try a positive integer");
   }
   let lookbackDelta: number | null = null;
   const lb = form.get("lookback_delta");
@@ -79,7 +93,7 @@ function readOptions(form: URLSearchParams, backend: ApiBackend, signal: AbortSi
     try {
       lookbackDelta = parseDuration(lb);
     } catch (e) {
-      throw invalidParam("lookback_delta", e);
+      throw new ApiError("bad_data", `'lookback_delta' parameter: ${errMessage(e)}`);
     }
   }
   return {
@@ -88,35 +102,28 @@ function readOptions(form: URLSearchParams, backend: ApiBackend, signal: AbortSi
     partialResponse: boolParam(form, "partial_response", backend.defaultPartialResponse),
     maxSourceResolution,
     lookbackDelta,
+    timeoutMs,
     signal,
   };
 }
 
-// A per-request deadline from `timeout`, combined with the client connection's signal so a
-// client that goes away cancels the fan-out.
-function requestSignal(c: Context, form: URLSearchParams): AbortSignal {
-  const signals = [c.req.raw.signal];
-  const to = form.get("timeout");
-  if (to) {
-    let ms: number;
-    try {
-      ms = parseDuration(to);
-    } catch (e) {
-      throw invalidParam("timeout", e);
-    }
-    signals.push(AbortSignal.timeout(Math.max(1, ms)));
-  }
-  return AbortSignal.any(signals);
+// The client connection's signal: a client that goes away cancels the fan-out. (The
+// `timeout` parameter travels in ReadOptions so the backend can report it as a timeout.)
+function requestSignal(c: Context, _form: URLSearchParams): AbortSignal {
+  return c.req.raw.signal;
 }
 
-function matchersParam(form: URLSearchParams, required: boolean, features: FeatureFlags): Matcher[][] {
+// Prometheus wraps bad `match[]` values as `invalid parameter "match[]"` for /series only; the
+// label endpoints and query_exemplars return the parser's message as is.
+function matchersParam(form: URLSearchParams, required: boolean, features: FeatureFlags, wrapErrors = false): Matcher[][] {
   const raw = form.getAll("match[]");
   if (raw.length === 0 && required) throw new ApiError("bad_data", "no match[] parameter provided");
   return raw.map((s) => {
     try {
       return parseSelector(s, features);
     } catch (e) {
-      throw invalidParam("match[]", e);
+      if (wrapErrors) throw invalidParam("match[]", e);
+      throw new ApiError("bad_data", errMessage(e));
     }
   });
 }
@@ -187,7 +194,7 @@ export function apiV1(backend: ApiBackend, features: FeatureFlags = defaultFeatu
   };
 
   const series: Handler = async (form, c) => {
-    const ms = matchersParam(form, true, features);
+    const ms = matchersParam(form, true, features, true);
     const start = timeParam(form, "start", MIN_TIME_MS);
     const end = timeParam(form, "end", MAX_TIME_MS);
     const limit = limitParam(form);
@@ -236,12 +243,25 @@ export function apiV1(backend: ApiBackend, features: FeatureFlags = defaultFeatu
   app.delete("/series", () => errorResponse("unavailable", "admin APIs disabled"));
   route("/labels", labels);
   route("/label/:name/values", labelValues, ["get"]);
+  // No store carries exemplars yet (the StoreAPI Exemplars service is not implemented), so a
+  // valid request answers an empty list, as Prometheus does when it has none.
   route("/query_exemplars", async (form) => {
-    matchersFromQuery(form, features);
+    timeParam(form, "start", MIN_TIME_MS);
+    timeParam(form, "end", MAX_TIME_MS);
+    try {
+      parseQuery(form.get("query") ?? "", features);
+    } catch (e) {
+      throw new ApiError("bad_data", errMessage(e));
+    }
     return successResponse("[]");
   });
   route("/metadata", async (form) => {
-    const limit = limitParam(form);
+    const lv = form.get("limit");
+    let limit = -1;
+    if (lv !== null && lv !== "") {
+      limit = /^[+-]?\d+$/.test(lv) ? Number(lv) : NaN;
+      if (!Number.isSafeInteger(limit)) throw new ApiError("bad_data", "limit must be a number");
+    }
     const data = backend.metadata ? await backend.metadata(form.get("metric") ?? "", limit) : {};
     return successResponse(JSON.stringify(data));
   }, ["get"]);
@@ -289,16 +309,6 @@ export function apiV1(backend: ApiBackend, features: FeatureFlags = defaultFeatu
   route("/stores", async () => successResponse(JSON.stringify(backend.stores ? await backend.stores() : {})), ["get"]);
   app.notFound(() => errorResponse("not_found", "not found"));
   return app;
-}
-
-function matchersFromQuery(form: URLSearchParams, features: FeatureFlags): void {
-  const q = form.get("query");
-  if (q === null || q === "") return;
-  try {
-    parseQuery(q, features);
-  } catch (e) {
-    throw invalidParam("query", e);
-  }
 }
 
 function limited(values: string[], warnings: string[], limit: number): Response {

@@ -19,6 +19,14 @@ function durationFlag(f: Parameters<Command["run"]>[0], name: string): number {
   }
 }
 
+async function compactionProblem(prom: PrometheusClient): Promise<string | undefined> {
+  const flags = await prom.flags();
+  const min = flags["storage.tsdb.min-block-duration"];
+  const max = flags["storage.tsdb.max-block-duration"];
+  if (min === undefined || max === undefined || min === max) return undefined;
+  return `found that TSDB max block duration is ${max} and min block duration is ${min}; compaction needs to be disabled (storage.tsdb.min-block-duration = storage.tsdb.max-block-duration)`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const sidecarCommand: Command = {
@@ -77,6 +85,20 @@ export const sidecarCommand: Command = {
         }
         if (attempt % 10 === 0) log.warn("waiting for Prometheus", { url, err: e as Error });
         await sleep(Math.min(2000, Math.max(0, deadline - Date.now())));
+      }
+    }
+    // As Thanos does: shipping level-1 blocks is only complete if Prometheus never compacts them
+    // into bigger ones locally (those would be skipped, or shipped twice with upload-compacted).
+    if (bucket && !bool(f, "shipper.upload-compacted")) {
+      const problem = await compactionProblem(prom).catch((e) => {
+        log.warn("cannot read Prometheus flags to check block durations", { err: e as Error });
+        return undefined;
+      });
+      if (problem) {
+        log.error("refusing to ship blocks", { err: problem });
+        await http.close();
+        await bucket.close();
+        return 1;
       }
     }
     await metadata.refreshTimestamps();

@@ -6,7 +6,7 @@ import { PartialResponseStrategy } from "../gen/thanos/store/types_pb.ts";
 import type { ApiBackend, QueryRun, ReadOptions } from "../api/backend.ts";
 import { compareLabels, compareStrings, labelsKey, type Label, type Labels } from "../labels/labels.ts";
 import type { Matcher } from "../labels/matcher.ts";
-import { defaultEngineOptions, type EngineOptions, type QueryResult } from "../promql/api.ts";
+import { defaultEngineOptions, PromQLError, type EngineOptions, type QueryResult } from "../promql/api.ts";
 import { Engine } from "../promql/engine/index.ts";
 import { matchersToProto } from "../store/matchers.ts";
 import type { StoreAPI } from "../store/types.ts";
@@ -81,20 +81,34 @@ export class Querier implements ApiBackend {
     });
   }
 
+  // The engine checks its deadline between steps, but a slow endpoint would hold a query past
+  // --query.timeout (or the request's `timeout`): a deadline signal aborts the fan-out too, and
+  // whatever the abort surfaces as is reported as Prometheus's timeout (or canceled) error.
+  private async withDeadline(o: ReadOptions, run: (o: ReadOptions) => Promise<QueryResult>): Promise<QueryResult> {
+    const limits = [this.engineOptions.timeout, o.timeoutMs ?? 0].filter((t) => t > 0);
+    const deadline = limits.length ? AbortSignal.timeout(Math.max(1, Math.min(...limits))) : undefined;
+    const client = o.signal;
+    const signal = deadline && client ? AbortSignal.any([client, deadline]) : (deadline ?? client);
+    try {
+      return await run({ ...o, signal });
+    } catch (e) {
+      if (client?.aborted) throw new PromQLError("canceled", "query was canceled in query execution");
+      if (deadline?.aborted) throw new PromQLError("timeout", "query timed out in query execution");
+      throw e;
+    }
+  }
+
   instantQuery(run: QueryRun, timeMs: number): Promise<QueryResult> {
     const res = this.resolution(run.options, 0);
-    return this.engineFor(this.lookback(run.options, res)).instantQuery(this.queryable(run.options, res), run.query, timeMs, run.options.signal);
+    return this.withDeadline(run.options, (o) =>
+      this.engineFor(this.lookback(o, res)).instantQuery(this.queryable(o, res), run.query, timeMs, o.signal),
+    );
   }
 
   rangeQuery(run: QueryRun, startMs: number, endMs: number, stepMs: number): Promise<QueryResult> {
     const res = this.resolution(run.options, stepMs);
-    return this.engineFor(this.lookback(run.options, res)).rangeQuery(
-      this.queryable(run.options, res),
-      run.query,
-      startMs,
-      endMs,
-      stepMs,
-      run.options.signal,
+    return this.withDeadline(run.options, (o) =>
+      this.engineFor(this.lookback(o, res)).rangeQuery(this.queryable(o, res), run.query, startMs, endMs, stepMs, o.signal),
     );
   }
 

@@ -49,6 +49,12 @@ export class PrometheusClient {
     }
   }
 
+  // Command-line flags (/api/v1/status/flags), e.g. "storage.tsdb.min-block-duration".
+  async flags(signal?: AbortSignal): Promise<Record<string, string>> {
+    const body = (await this.getJson("/api/v1/status/flags", signal)) as { data?: Record<string, string> };
+    return body.data ?? {};
+  }
+
   // headStats.minTime of /api/v1/status/tsdb; undefined while the head is empty.
   async headMinTime(signal?: AbortSignal): Promise<number | undefined> {
     const body = (await this.getJson("/api/v1/status/tsdb", signal)) as { data?: { headStats?: { minTime?: number; maxTime?: number } } };
