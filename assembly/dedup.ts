@@ -228,12 +228,33 @@ function leafAtV(i: i32): f64 {
   return v + load<f64>(slot(i) + 8);
 }
 
-// A replica whose current value is below the value emitted before a switch carries the
-// difference from now on (counters must not go down because replicas restarted differently).
-function leafAdjust(i: i32, last: f64): void {
+// The counter offset a replica carries after a switch (last emitted value `last` at `lastT`):
+// if the replica has a sample at or before lastT, its value at lastT (interpolated) lines up
+// with `last`, which
+// keeps its own increase across the switch; otherwise, or if it went down since (its own
+// reset), Thanos's rule: a replica reading below `last` carries the difference (counters must
+// not go down because replicas restarted differently). Same sums as src/kernels/dedup-ref.ts.
+function switchOffset(ts: usize, vs: usize, cur: i32, off: f64, last: f64, lastT: f64): f64 {
+  const raw = load<f64>(vs + (<usize>cur << 3));
+  let k = cur - 1;
+  while (k >= 0 && load<f64>(ts + (<usize>k << 3)) > lastT) k--;
+  if (k >= 0) {
+    // Its value at lastT, interpolated between the samples around it (k+1 <= cur exists).
+    const tk = load<f64>(ts + (<usize>k << 3));
+    const tn = load<f64>(ts + (<usize>(k + 1) << 3));
+    let at = load<f64>(vs + (<usize>k << 3));
+    const vn = load<f64>(vs + (<usize>(k + 1) << 3));
+    if (vn >= at) at = at + (vn - at) * ((lastT - tk) / (tn - tk));
+    const o = last - at;
+    if (raw + o >= last) return o;
+  }
+  const v = raw + off;
+  return last > v ? off + (last - v) : off;
+}
+
+function leafAdjust(i: i32, last: f64, lastT: f64): void {
   const s = slot(i);
-  const v = leafAtV(i);
-  if (last > v) store<f64>(s + 8, load<f64>(s + 8) + (last - v));
+  store<f64>(s + 8, switchOffset(descTs(gDesc, i), descVs(gDesc, i), load<i32>(s), load<f64>(s + 8), last, lastT));
 }
 
 // --- child "a" of node j: leaf 0 under node 1, otherwise node j-1
@@ -250,9 +271,9 @@ function aAtT(j: i32): f64 {
 function aAtV(j: i32): f64 {
   return j == 1 ? leafAtV(0) : nodeAtV(j - 1);
 }
-function aAdjust(j: i32, last: f64): void {
-  if (j == 1) leafAdjust(0, last);
-  else nodeAdjust(j - 1, last);
+function aAdjust(j: i32, last: f64, lastT: f64): void {
+  if (j == 1) leafAdjust(0, last, lastT);
+  else nodeAdjust(j - 1, last, lastT);
 }
 
 // --- pairwise nodes
@@ -263,10 +284,10 @@ function nodeAtT(j: i32): f64 {
 function nodeAtV(j: i32): f64 {
   return load<u8>(slot(j) + 4) ? aAtV(j) : leafAtV(j);
 }
-function nodeAdjust(j: i32, last: f64): void {
+function nodeAdjust(j: i32, last: f64, lastT: f64): void {
   const s = slot(j);
-  if (load<u8>(s + 5)) aAdjust(j, last);
-  if (load<u8>(s + 6)) leafAdjust(j, last);
+  if (load<u8>(s + 5)) aAdjust(j, last, lastT);
+  if (load<u8>(s + 6)) leafAdjust(j, last, lastT);
 }
 
 // Seek steps with Next so that no gap of the merged series is skipped.
@@ -299,6 +320,7 @@ function nodeNext(j: i32): bool {
     hadLast = true;
   }
   const lastUseA = useA;
+  const prevT = lastT;
 
   if (aOk) aOk = aSeek(j, lastT + 1 + penA);
   if (bOk) bOk = leafSeek(j, lastT + 1 + penB);
@@ -341,7 +363,7 @@ function nodeNext(j: i32): bool {
   store<f64>(s + 24, penA);
   store<f64>(s + 32, penB);
 
-  if (hadLast && useA != lastUseA) nodeAdjust(j, lastV);
+  if (hadLast && useA != lastUseA) nodeAdjust(j, lastV, prevT);
   return ok;
 }
 
@@ -470,16 +492,10 @@ function penaltyPair(
       }
     }
     if (counter && hadLast && useA != lastUseA) {
-      // Switched replicas: whichever replica now reads below the last value carries the
-      // difference from here on (Thanos adjusts both live replicas).
-      if (aOk) {
-        const va = load<f64>(aVs + (<usize>i << 3)) + offA;
-        if (lastV > va) offA += lastV - va;
-      }
-      if (bOk) {
-        const vb = load<f64>(bVs + (<usize>j << 3)) + offB;
-        if (lastV > vb) offB += lastV - vb;
-      }
+      // Switched replicas: both live replicas line up with the last emitted value (as
+      // Thanos adjusts both), see switchOffset.
+      if (aOk) offA = switchOffset(aTs, aVs, i, offA, lastV, lastT);
+      if (bOk) offB = switchOffset(bTs, bVs, j, offB, lastV, lastT);
     }
     let t: f64;
     if (useA) {

@@ -2,7 +2,10 @@
 // starts bin/aeon store on it, samples the process's RSS (/proc/PID/status VmRSS) every 50 ms
 // through the initial sync and a set of queries that touch every block, and prints the peak
 // against the total size of the blocks' indexes.
-// Usage: node --import tsx scripts/measure-store-memory.ts BUCKET_DIR [INDEX_CACHE_SIZE=64MB]
+// Usage: node --import tsx scripts/measure-store-memory.ts BUCKET_DIR [INDEX_CACHE_SIZE=64MB] [NODE_FLAGS]
+// NODE_FLAGS (one string, e.g. "--max-old-space-size=128 --max-semi-space-size=4") are passed to
+// the store's node process: without a heap cap V8 lets garbage pile up to a large share of the
+// machine's RAM before collecting it, so RSS says little about what the store retains.
 // (make BUCKET_DIR with scripts/gen-store-bucket.ts write DIR 1 460000 && … replicate DIR 4)
 import { spawn } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -15,7 +18,7 @@ import { createStoreClient } from "../src/store/grpc/index.ts";
 import { matchersToProto } from "../src/store/index.ts";
 import { freePort, httpOk, waitFor } from "../tests/helpers/net.ts";
 
-const [bucketDir, cacheSize = "64MB"] = process.argv.slice(2);
+const [bucketDir, cacheSize = "64MB", nodeFlags = ""] = process.argv.slice(2);
 if (!bucketDir) throw new Error("usage: measure-store-memory.ts BUCKET_DIR [INDEX_CACHE_SIZE]");
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 
@@ -25,6 +28,7 @@ for (const id of ids) indexBytes += (await stat(join(bucketDir, id, "index"))).s
 
 const [grpc, http] = [await freePort(), await freePort()];
 const args = [
+  ...nodeFlags.split(" ").filter(Boolean),
   join(root, "bin", "aeon"),
   "store",
   `--objstore.config=type: FILESYSTEM\nconfig:\n  directory: ${bucketDir}\n`,
@@ -83,6 +87,7 @@ await client.close();
 child.kill("SIGTERM");
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+console.log(`store flags: --index-cache-size=${cacheSize}; node flags: ${nodeFlags || "(none)"}`);
 console.log(`blocks: ${ids.length} (loaded ${loaded}), total index size ${mib(indexBytes)} (${(indexBytes / 2 ** 30).toFixed(3)} GiB)`);
 console.log(`initial sync + ready: ${syncS.toFixed(1)} s, peak RSS during sync ${mib(peaks.sync ?? 0)}`);
 for (const r of results) console.log(r);

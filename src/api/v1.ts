@@ -220,10 +220,15 @@ export function apiV1(backend: ApiBackend, features: FeatureFlags = defaultFeatu
   };
 
   const labelValues: Handler = async (form, c) => {
-    let name = decodeURIComponent(c.req.param("name") ?? "");
+    let name: string;
+    try {
+      name = decodeURIComponent(c.req.param("name") ?? "");
+    } catch {
+      name = ""; // not UTF-8: invalid, reported below
+    }
     // Prometheus 3 escapes UTF-8 names in the path as `U__` + underscore-escaped code points.
     if (name.startsWith("U__")) name = unescapeUtf8Name(name.slice(3));
-    if (!isValidLabelName(name)) throw new ApiError("bad_data", `invalid label name: ${JSON.stringify(name)}`);
+    if (!isValidLabelName(name)) throw new ApiError("bad_data", `invalid label name: ${JSON.stringify(c.req.param("name") ?? "")}`);
     const ms = matchersParam(form, false, features);
     const start = timeParam(form, "start", MIN_TIME_MS);
     const end = timeParam(form, "end", MAX_TIME_MS);
@@ -337,7 +342,9 @@ function unescapeUtf8Name(s: string): string {
     }
     const end = s.indexOf("_", i + 1);
     if (end < 0) return "";
-    out += String.fromCodePoint(parseInt(s.slice(i + 1, end), 16));
+    const cp = /^[0-9a-fA-F]+$/.test(s.slice(i + 1, end)) ? parseInt(s.slice(i + 1, end), 16) : -1;
+    if (cp < 0 || cp > 0x10ffff) return "";
+    out += String.fromCodePoint(cp);
     i = end;
   }
   return out;

@@ -95,7 +95,7 @@ export const compactCommand: Command = {
     }
 
     const fetcher = new MetaFetcher(bucket);
-    http.app.route("/", bucketWebApp(() => loadBucketSnapshot(bucket, fetcher), `Aeon compactor — ${bucket.name}`));
+    http.app.route("/", bucketWebApp(() => loadBucketSnapshot(bucket, fetcher), `Aeon compactor — ${bucket.name}`, () => [...compactor.halted.values()].map((r) => `Halted: ${r}`)));
     const srv = await serveHttp(str(f, "http-address"), http.app, log);
     http.readiness.markReady();
     const loop = runLoop(compactor, durationFlag(f, "wait-interval"), log);

@@ -4,21 +4,18 @@
 import type { Command } from "./command.ts";
 import { bool, FlagError, list, str, type FlagSpec, type ParsedFlags } from "./flags.ts";
 import { logFlags, loggerFrom } from "./common.ts";
+import type { Logger } from "../observability/index.ts";
 import { bucketFromFlags, type Bucket } from "../objstore/index.ts";
-import { CorruptionError } from "../tsdb/errors.ts";
 import type { Matcher } from "../labels/index.ts";
 import { parse } from "../promql/parser/index.ts";
 import {
   collectRows,
   dumpBucket,
-  DumpInputError,
   formatLs,
   inspectBucket,
-  InspectError,
   parseLabelFlags,
   parseSelectors,
   uploadBlocks,
-  UploadInputError,
   verifyBucket,
   type InspectOutput,
   type LsOutput,
@@ -32,8 +29,14 @@ const objstoreFlags: FlagSpec[] = [
   { name: "objstore.config", help: "The objstore YAML itself (alternative to --objstore.config-file)" },
 ];
 
+// A missing, unreadable or invalid objstore config is a usage error (exit 2, one line).
 async function bucketOf(f: ParsedFlags): Promise<Bucket> {
-  const b = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, proc()?.env ?? {});
+  let b: Bucket | undefined | null;
+  try {
+    b = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, proc()?.env ?? {});
+  } catch (e) {
+    throw new FlagError(e instanceof Error ? e.message : String(e));
+  }
   if (!b) throw new FlagError("--objstore.config-file or --objstore.config is required");
   return b;
 }
@@ -50,18 +53,16 @@ function writeOut(text: string): Promise<void> | void {
 }
 
 // Errors from bad input or damaged data end the command with a message, not a stack trace.
-async function guarded(name: string, f: ParsedFlags, body: (b: Bucket) => Promise<number>): Promise<number> {
+async function guarded(name: string, f: ParsedFlags, body: (b: Bucket, log: Logger) => Promise<number>): Promise<number> {
   const log = loggerFrom(f, `tools-bucket-${name}`);
   const bucket = await bucketOf(f);
   try {
-    return await body(bucket);
+    return await body(bucket, log);
   } catch (e) {
     if (e instanceof FlagError) throw e;
-    if (e instanceof CorruptionError || e instanceof InspectError || e instanceof UploadInputError || e instanceof DumpInputError) {
-      log.error(`${name} failed`, { err: e.message });
-      return 1;
-    }
-    log.error(`${name} failed`, { err: (e as Error)?.message ?? String(e) });
+    // Bad input (InspectError, UploadInputError, DumpInputError), damaged blocks
+    // (CorruptionError, naming block and file) and bucket errors all end here with exit 1.
+    log.error(`${name} failed`, { err: e instanceof Error ? e.message : String(e) });
     return 1;
   } finally {
     await bucket.close();
@@ -73,12 +74,11 @@ export const bucketLsCommand: Command = {
   summary: "List the blocks in the bucket: ULID, time range, resolution, level, labels, stats, size",
   flags: [...objstoreFlags, { name: "output", help: "table, wide or json", default: "table" }, ...logFlags],
   run: (f) =>
-    guarded("ls", f, async (bucket) => {
+    guarded("ls", f, async (bucket, log) => {
       const output = str(f, "output") as LsOutput;
       if (!["table", "json", "wide"].includes(output)) throw new FlagError("--output must be table, wide or json");
       const rows = await collectRows(bucket);
       await writeOut(formatLs(rows, output));
-      const log = loggerFrom(f, "tools-bucket-ls");
       for (const p of rows.partial) log.warn("partial block (no readable meta.json)", { block: p.ulid, reason: p.reason });
       return 0;
     }),
@@ -114,8 +114,7 @@ export const bucketVerifyCommand: Command = {
     ...logFlags,
   ],
   run: (f) =>
-    guarded("verify", f, async (bucket) => {
-      const log = loggerFrom(f, "tools-bucket-verify");
+    guarded("verify", f, async (bucket, log) => {
       const report = await verifyBucket(bucket, {
         ids: list(f, "id"),
         chunks: bool(f, "chunks"),
@@ -140,8 +139,7 @@ export const bucketUploadCommand: Command = {
     ...logFlags,
   ],
   run: (f) =>
-    guarded("upload", f, async (bucket) => {
-      const log = loggerFrom(f, "tools-bucket-upload");
+    guarded("upload", f, async (bucket, log) => {
       if (f.positional.length !== 1) throw new FlagError("usage: aeon tools bucket upload DIR [--label='k=\"v\"' ...]");
       const labels = parseLabelFlags(list(f, "label"));
       const metas = await uploadBlocks(bucket, f.positional[0], {
@@ -167,8 +165,7 @@ export const bucketDumpCommand: Command = {
     ...logFlags,
   ],
   run: (f) =>
-    guarded("dump", f, async (bucket) => {
-      const log = loggerFrom(f, "tools-bucket-dump");
+    guarded("dump", f, async (bucket, log) => {
       await dumpBucket(bucket, {
         ids: list(f, "id"),
         matchers: matchersOf(str(f, "match")),

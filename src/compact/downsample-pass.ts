@@ -3,10 +3,11 @@
 // holds all their sources, or they carry no-downsample-mark.json.
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { downloadBlock, readNoDownsampleMark, uploadBlock, type FetchResult } from "../blockstore/index.ts";
+import { downloadBlock, markNoDownsample, readNoDownsampleMark, uploadBlock, type FetchResult } from "../blockstore/index.ts";
 import type { Bucket } from "../objstore/index.ts";
 import type { Logger } from "../observability/index.ts";
 import { openBlockDir, resolution, RES_1H, RES_5M, RES_RAW, type BlockMeta } from "../tsdb/index.ts";
+import { BlockFault } from "./cursor.ts";
 import { downsampleBlock } from "./downsample.ts";
 import type { CompactorMetrics } from "./metrics.ts";
 
@@ -55,7 +56,9 @@ export async function downsampleBucket(o: DownsampleDeps, synced: FetchResult, p
     const started = performance.now();
     try {
       await downloadBlock(o.bucket, m.ulid, join(work, m.ulid));
-      const reader = await openBlockDir(join(work, m.ulid));
+      const reader = await openBlockDir(join(work, m.ulid)).catch((e) => {
+        throw new BlockFault(m.ulid, e);
+      });
       let out;
       try {
         out = await downsampleBlock(reader, target, join(work, "out"), {
@@ -80,6 +83,14 @@ export async function downsampleBucket(o: DownsampleDeps, synced: FetchResult, p
       });
     } catch (e) {
       o.metrics.downsampleFailures.inc(1, { resolution: String(target) });
+      if (e instanceof BlockFault && e.blockId === m.ulid) {
+        // A damaged block would fail every pass: mark it and carry on with the others.
+        o.logger.error("corrupted block: marking it no-downsample and continuing", { block: m.ulid, err: e.message });
+        if (await markNoDownsample(o.bucket, m.ulid, "corrupted-block", e.message.slice(0, 500))) {
+          o.metrics.blocksMarked.inc(1, { marker: "no-downsample-mark.json", reason: "corrupted-block" });
+        }
+        continue;
+      }
       throw new Error(`downsample block ${m.ulid} to resolution ${target}: ${(e as Error).message}`, { cause: e });
     } finally {
       await rm(work, { recursive: true, force: true });

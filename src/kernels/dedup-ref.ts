@@ -51,7 +51,31 @@ interface ReplicaIterator {
   seek(t: number): boolean;
   atT(): number;
   atV(): number;
-  adjust(last: number): void;
+  adjust(last: number, lastT: number): void;
+}
+
+// The counter offset a replica carries after a switch to it (or away from it): the last
+// emitted value was `last` at `lastT`. If the replica has a sample at or before lastT, its own
+// value at lastT lines up with `last`, so its increase across the switch is kept (Thanos instead
+// lifts the current value to `last`, losing that increase: rate() dips for one window). When
+// there is no such sample, or the replica went down since (its own reset), Thanos's rule:
+// a replica reading below `last` carries the difference. The WASM kernel does the same sums.
+export function switchOffset(ts: Float64Array, vs: Float64Array, cur: number, off: number, last: number, lastT: number): number {
+  const raw = vs[cur]!;
+  let k = cur - 1;
+  while (k >= 0 && ts[k]! > lastT) k--;
+  if (k >= 0) {
+    // The replica's value at lastT, interpolated between its samples around it (k+1 exists:
+    // at the latest it is `cur`), so a sample up to a scrape earlier does not add the increase
+    // between its time and lastT twice.
+    let at = vs[k]!;
+    const vn = vs[k + 1]!;
+    if (vn >= at) at = at + (vn - at) * ((lastT - ts[k]!) / (ts[k + 1]! - ts[k]!));
+    const o = last - at;
+    if (raw + o >= last) return o;
+  }
+  const v = raw + off;
+  return last > v ? off + (last - v) : off;
 }
 
 // One replica's samples, with Prometheus chunk-iterator Next/Seek behaviour and, in counter
@@ -79,10 +103,9 @@ class Leaf implements ReplicaIterator {
     const v = this.s.vs[this.i]!;
     return this.counter ? v + this.offset : v;
   }
-  adjust(last: number): void {
+  adjust(last: number, lastT: number): void {
     if (!this.counter) return;
-    const v = this.atV();
-    if (last > v) this.offset += last - v;
+    this.offset = switchOffset(this.s.ts, this.s.vs, this.i, this.offset, last, lastT);
   }
 }
 
@@ -113,6 +136,7 @@ class Pair implements ReplicaIterator {
       hadLast = true;
     }
     const lastUseA = this.useA;
+    const prevT = this.lastT;
     if (this.aOk) this.aOk = this.a.seek(this.lastT + 1 + this.penA);
     if (this.bOk) this.bOk = this.b.seek(this.lastT + 1 + this.penB);
 
@@ -130,7 +154,7 @@ class Pair implements ReplicaIterator {
       this.useA = ta <= tb;
       this.choose(this.useA ? ta : tb, this.useA, true);
     }
-    if (hadLast && this.useA !== lastUseA) this.adjust(lastV);
+    if (hadLast && this.useA !== lastUseA) this.adjust(lastV, prevT);
     return ok;
   }
 
@@ -159,9 +183,9 @@ class Pair implements ReplicaIterator {
   atV(): number {
     return this.useA ? this.a.atV() : this.b.atV();
   }
-  adjust(last: number): void {
-    if (this.aOk) this.a.adjust(last);
-    if (this.bOk) this.b.adjust(last);
+  adjust(last: number, lastT: number): void {
+    if (this.aOk) this.a.adjust(last, lastT);
+    if (this.bOk) this.b.adjust(last, lastT);
   }
 }
 

@@ -34,9 +34,12 @@ export const dedupSelfCheck: SelfCheck = {
   run() {
     const a = { ts: Float64Array.from([0, 15000, 30000]), vs: Float64Array.from([10, 20, 30]) };
     const b = { ts: Float64Array.from([5000, 20000, 35000, 50000, 65000, 80000]), vs: Float64Array.from([1, 2, 3, 4, 5, 6]) };
-    const want = { ts: Float64Array.from([0, 15000, 30000, 65000, 80000]), vs: Float64Array.from([10, 20, 30, 30, 31]) };
-    if (!sameBits(dedupPenalty([a, b], { counter: true }), want)) return "wasm penalty dedup differs from the worked Thanos example";
-    if (!sameBits(dedupPenaltyRef([a, b], true), want)) return "reference penalty dedup differs from the worked Thanos example";
+    // Thanos's example (switch at 65 s), with B lined up at its value at 30 s, interpolated
+    // between 2 (20 s) and 3 (35 s).
+    const off = 30 - (2 + (3 - 2) * ((30000 - 20000) / (35000 - 20000)));
+    const want = { ts: Float64Array.from([0, 15000, 30000, 65000, 80000]), vs: Float64Array.from([10, 20, 30, 5 + off, 6 + off]) };
+    if (!sameBits(dedupPenalty([a, b], { counter: true }), want)) return "wasm penalty dedup differs from the worked example";
+    if (!sameBits(dedupPenaltyRef([a, b], true), want)) return "reference penalty dedup differs from the worked example";
 
     let cases = 0;
     let samples = 0;

@@ -18,7 +18,9 @@ const HOUR = 3_600_000;
 let prom: PrometheusProc;
 let store: Proc;
 let query: Proc;
+let stacked: Proc; // a second querier whose only endpoint is the first querier's StoreAPI
 let aeonUrl: string;
+let stackedUrl: string;
 let t0: number; // first sample
 
 before(async () => {
@@ -51,10 +53,16 @@ before(async () => {
     `http://127.0.0.1:${qh}/-/ready`,
   );
   aeonUrl = `http://127.0.0.1:${qh}`;
+  const [q2g, q2h] = await Promise.all([freePort(), freePort()]);
+  stacked = await startAeon(
+    ["query", `--endpoint=127.0.0.1:${qg}`, `--grpc-address=127.0.0.1:${q2g}`, `--http-address=127.0.0.1:${q2h}`],
+    `http://127.0.0.1:${q2h}/-/ready`,
+  );
+  stackedUrl = `http://127.0.0.1:${q2h}`;
 });
 
 after(async () => {
-  await Promise.all([query?.stop(), store?.stop(), prom?.stop()]);
+  await Promise.all([stacked?.stop(), query?.stop(), store?.stop(), prom?.stop()]);
 });
 
 interface ApiSeries {
@@ -152,6 +160,23 @@ test("range queries agree with Prometheus", async () => {
   for (const q of QUERIES) {
     const path = `/api/v1/query_range?query=${encodeURIComponent(q)}&start=${start}&end=${end}&step=60`;
     assertSameResult(q, await api(aeonUrl, path), await api(prom.url, path));
+  }
+});
+
+test("stacked queriers (query -> query -> store) answer like one querier", async () => {
+  const at = (t0 + 3 * HOUR + 7_321) / 1000;
+  const start = (t0 + HOUR + 7_321) / 1000;
+  const end = (t0 + 5 * HOUR + 7_321) / 1000;
+  for (const q of QUERIES) {
+    for (const path of [
+      `/api/v1/query?query=${encodeURIComponent(q)}&time=${at}`,
+      `/api/v1/query_range?query=${encodeURIComponent(q)}&start=${start}&end=${end}&step=60`,
+    ]) {
+      assert.deepEqual(await api(stackedUrl, path), await api(aeonUrl, path), path);
+    }
+  }
+  for (const path of ["/api/v1/series?match[]=temperature_celsius", "/api/v1/labels", "/api/v1/label/instance/values"]) {
+    assert.deepEqual(await api(stackedUrl, path), await api(aeonUrl, path), path);
   }
 });
 

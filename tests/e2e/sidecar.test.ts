@@ -335,3 +335,23 @@ test("aeon sidecar refuses a Prometheus without external labels", { skip: !hasPr
     await rm(prom.dataDir, { recursive: true, force: true });
   }
 });
+
+test("aeon sidecar refuses to ship from a Prometheus that compacts locally", { skip: !hasPrometheus && "prometheus not installed", timeout: 90_000 }, async () => {
+  const prom = await startPrometheus(CONFIG(EXT)); // default block durations: 2h min, 1d12h max
+  const dir = await mkdtemp(join(tmpdir(), "aeon-sidecar-compact-"));
+  try {
+    const args = [join(repoRoot, "bin", "aeon"), "sidecar", `--prometheus.url=${prom.url}`, `--tsdb.path=${join(prom.dataDir, "data")}`, `--objstore.config=type: FILESYSTEM\nconfig:\n  directory: ${dir}\n`];
+    const p = startProcess(process.execPath, [...args, `--grpc-address=127.0.0.1:${await freePort()}`, `--http-address=127.0.0.1:${await freePort()}`]);
+    try {
+      await waitFor("sidecar exit", async () => p.child.exitCode !== null, 60_000, 100);
+    } finally {
+      await p.stop("SIGKILL");
+    }
+    assert.notEqual(p.child.exitCode, 0);
+    assert.match(p.output(), /compaction needs to be disabled \(storage\.tsdb\.min-block-duration = storage\.tsdb\.max-block-duration\)/);
+  } finally {
+    await prom.stop();
+    await rm(prom.dataDir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+  }
+});

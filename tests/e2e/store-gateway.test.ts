@@ -1,5 +1,5 @@
 // `aeon store` as a real process under Node (bin/aeon), Bun and Deno: it syncs a filesystem
-// bucket of promtool-made blocks, becomes ready, and answers Series/LabelValues over gRPC with
+// bucket of promtool-made blocks (and the S3 test server, on Node), becomes ready, and answers Series/LabelValues over gRPC with
 // exactly promtool's samples; /metrics shows the loaded blocks.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -9,7 +9,8 @@ import { after, before, describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { LabelValuesRequestSchema, SeriesRequestSchema } from "../../src/gen/thanos/store/rpc_pb.ts";
 import { Matcher } from "../../src/labels/index.ts";
-import { FilesystemBucket } from "../../src/objstore/index.ts";
+import { FilesystemBucket, S3Bucket } from "../../src/objstore/index.ts";
+import { startS3Server } from "../helpers/s3-server.ts";
 import { createStoreClient } from "../../src/store/grpc/index.ts";
 import { matchersToProto } from "../../src/store/index.ts";
 import { freePort, waitFor, httpOk } from "../helpers/net.ts";
@@ -81,6 +82,28 @@ describe("aeon store process", { skip }, () => {
       assert.match(p.output(), /level=info .*msg="initial block sync done"/);
     });
   }
+
+  test("serves the same blocks from the S3 test server (--objstore.config YAML, SigV4)", async () => {
+    const s3 = await startS3Server();
+    try {
+      await uploadAll(new S3Bucket(s3.config), fx.db, fx.ids);
+      const [grpc, http] = [await freePort(), await freePort()];
+      const p = await startStore("node", [`--objstore.config=${s3.yaml}`, `--data-dir=${join(dir, "data-s3")}`, `--grpc-address=127.0.0.1:${grpc}`, `--http-address=127.0.0.1:${http}`], http);
+      const client = createStoreClient({ address: `127.0.0.1:${grpc}` });
+      try {
+        const ms = [new Matcher("=~", "instance", "host-[24]:9100")];
+        const resps = await collect(client.series(create(SeriesRequestSchema, { minTime: 0n, maxTime: BigInt(9e15), matchers: matchersToProto(ms) })));
+        const want = expectedLines(fx.dump, ms, 0, 9e15);
+        assert.ok(want.length > 0);
+        assert.deepEqual(responseLines(resps, 0, 9e15).lines, want);
+      } finally {
+        await client.close();
+        await p.stop();
+      }
+    } finally {
+      await s3.stop();
+    }
+  });
 
   test("flag errors: no objstore config", async () => {
     const p = startProcess(process.execPath, [join(repoRoot, "bin", "aeon"), "store"]);

@@ -12,7 +12,7 @@ import { xorEncode, decodeXorChunks } from "../../src/kernels/index.ts";
 import { Matcher, type Label } from "../../src/labels/index.ts";
 import { createLogger, Registry } from "../../src/observability/index.ts";
 import { FilesystemBucket } from "../../src/objstore/index.ts";
-import { BucketStore, LruIndexCache, parseByteSize, parseRelabelConfig, partitionChunkRefs } from "../../src/store/bucket/index.ts";
+import { BucketStore, LruIndexCache, parseByteSize, parseRelabelConfig, partitionChunkRefs, selectBlocks, type BucketBlock } from "../../src/store/bucket/index.ts";
 import { matchersToProto, type SeriesResponse } from "../../src/store/index.ts";
 import { encodeAggrChunk } from "../../src/tsdb/chunkenc/index.ts";
 import { BlockWriter, type ThanosMeta } from "../../src/tsdb/block/index.ts";
@@ -219,4 +219,24 @@ test("chunk reads are merged when gaps are under 512 KiB", () => {
   const seg2 = 2 ** 32;
   const ranges = partitionChunkRefs([8, 300, 200_000, 700_000, seg2 + 8, 3_000_000], segs, "x");
   assert.deepEqual(ranges.map((r) => [r.seg, r.start, r.refs.length]), [[0, 8, 4], [0, 3_000_000, 1], [1, 8, 1]]);
+});
+
+test("block selection: coarsest resolution within the window, gaps filled from finer ones, per external label set", () => {
+  const blk = (id: string, res: number, min: number, max: number, ext: Label[] = []) => ({ id, resolution: res, extLabels: ext, meta: { minTime: min, maxTime: max } }) as unknown as BucketBlock;
+  const blocks = [
+    blk("1h-a", 3_600_000, 0, 10 * H),
+    blk("5m-a", 300_000, 8 * H, 20 * H),
+    blk("raw-a", 0, 0, 10 * H),
+    blk("raw-b", 0, 10 * H, 30 * H),
+    blk("raw-other", 0, 0, 30 * H, L({ cluster: "x" })),
+  ];
+  const ids = (mint: number, maxt: number, res: number) => selectBlocks(blocks, mint, maxt, res).map((b) => b.id).sort();
+  // 1h allowed: 1h for 0-10h, then 5m for 10h-20h, then raw for 20h-30h; the other label set alone.
+  assert.deepEqual(ids(0, 30 * H, 3_600_000), ["1h-a", "5m-a", "raw-b", "raw-other"]);
+  // 5m allowed: 5m for 8h-20h, raw before (0-8h) and after (20h-30h).
+  assert.deepEqual(ids(0, 30 * H, 300_000), ["5m-a", "raw-a", "raw-b", "raw-other"]);
+  // Raw only.
+  assert.deepEqual(ids(0, 30 * H, 0), ["raw-a", "raw-b", "raw-other"]);
+  // Block ranges are half-open: a query starting at 10h does not touch blocks ending at 10h.
+  assert.deepEqual(ids(10 * H, 12 * H, 0), ["raw-b", "raw-other"]);
 });

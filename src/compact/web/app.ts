@@ -7,7 +7,8 @@ import { Hono } from "hono";
 import type { BucketSnapshot } from "./blocks.ts";
 import { PAGE_SCRIPT, PAGE_STYLE } from "./page-assets.ts";
 
-export function bucketWebApp(load: () => Promise<BucketSnapshot>, title = "Aeon bucket"): Hono {
+// `alerts` lists problems worth a banner (the compactor passes its halted streams).
+export function bucketWebApp(load: () => Promise<BucketSnapshot>, title = "Aeon bucket", alerts: () => string[] = () => []): Hono {
   const app = new Hono();
   const page = async () => {
     const snap = await load();
@@ -16,6 +17,7 @@ export function bucketWebApp(load: () => Promise<BucketSnapshot>, title = "Aeon 
 <html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
+${alerts().map((a) => `<p class="alert">${escapeHtml(a)}</p>`).join("\n")}
 <p class="meta">${snap.blocks.length} blocks, refreshed ${escapeHtml(snap.refreshedAt)}. <a href="/api/v1/blocks">JSON</a></p>
 <div id="streams"></div>
 <h2>Blocks</h2>

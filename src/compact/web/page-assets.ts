@@ -2,6 +2,7 @@
 export const PAGE_STYLE = `
 body{font-family:sans-serif;margin:1em 2em;color:#222}
 .meta{color:#666}
+.alert{background:#fde2e2;border:1px solid #c33;padding:.4em .6em}
 .stream{margin:1.2em 0;border:1px solid #ddd;padding:.5em}
 .stream h3{margin:.2em 0;font-size:1em}
 .row{position:relative;height:22px;margin:3px 0;background:#f6f6f6}

@@ -54,7 +54,7 @@ export class BucketBlock {
       if (bucket.isObjNotFoundErr(e)) throw new CorruptionError({ block: id, file: "index" }, "index object missing");
       throw e;
     }
-    const reader = await IndexReader.open(src, { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20, cachePages: opts.symbolCachePages ?? 1024 });
+    const reader = await IndexReader.open(src, { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20, cachePages: opts.symbolCachePages ?? 256 });
     const segments = await listSegments(bucket, meta);
     return new BucketBlock(bucket, meta, new CachedIndex(id, reader, opts.cache), segments, src.size);
   }

@@ -8,8 +8,11 @@ import { postingsKeyString, type IndexCache, type PostingsKey } from "./cache.ts
 import { decodePostings, decodeSeriesEntry, encodePostings, encodeSeriesEntry } from "./series-codec.ts";
 
 // Series entries are read in groups of this many refs, so a huge selection is never decoded at
-// once (and limits can stop the work early).
-export const SERIES_BATCH = 4096;
+// once (and limits can stop the work early). It also bounds memory when the symbol table is paged:
+// the reader keeps every 32-symbol page a batch touches until the next batch (a series with
+// unique label values touches a page per such label), so 512 refs keep at most a few thousand
+// pages alive per block.
+export const SERIES_BATCH = 512;
 const LABEL_VALUES_GROUP = 1024;
 
 export class CachedIndex implements PostingsIndex {
@@ -78,6 +81,9 @@ export class CachedIndex implements PostingsIndex {
         fetched.set(s.ref, s);
         this.cache.storeSeries(this.block, s.ref, encodeSeriesEntry(s));
       }
+      // A paged symbol table keeps the pages this batch loaded until its next load, which first
+      // trims to its cap; an empty load trims now, so idle blocks hold only the capped cache.
+      await this.reader.symbols.load([]);
     }
     return arr.map((r) => {
       const h = hits.get(r);
