@@ -4,3 +4,4 @@ export * from "./arena";
 export * from "./dedup";
 export * from "./downsample";
 export * from "./xor";
+export * from "./xxhash";

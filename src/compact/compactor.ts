@@ -72,6 +72,10 @@ export class Compactor {
     });
   }
 
+  get metrics(): CompactorMetrics {
+    return this.o.metrics;
+  }
+
   private get log(): Logger {
     return this.o.logger;
   }
@@ -82,6 +86,8 @@ export class Compactor {
 
   async runOnce(): Promise<PassResult> {
     const result: PassResult = { compactions: 0, downsamples: 0, deleted: 0, halted: this.halted };
+    // Scratch left by a pass that was killed: never reused, only removed.
+    for (const sub of ["compact", "downsample"]) await rm(join(this.o.dataDir, sub), { recursive: true, force: true });
     let synced = await this.sync();
     await this.garbageCollect(synced);
     synced = await this.sync();
@@ -130,7 +136,9 @@ export class Compactor {
       while (next < groups.length) {
         const g = groups[next++];
         try {
-          total += await this.compactGroup(g, noCompact);
+          // (not `total += await …`: that reads `total` before the await and loses updates)
+          const n = await this.compactGroup(g, noCompact);
+          total += n;
         } catch (e) {
           this.o.metrics.compactionFailures.inc(1, { resolution: String(g.resolution) });
           errors.push(e);

@@ -5,8 +5,8 @@
 import { after, test } from "node:test";
 import { rm } from "node:fs/promises";
 import assert from "node:assert/strict";
-import { readDeletionMark, readNoCompactMark, readNoDownsampleMark, markNoDownsample } from "../../src/blockstore/index.ts";
-import { CORRUPTED_BLOCK_REASON } from "../../src/compact/index.ts";
+import { markForDeletion, readDeletionMark, readNoCompactMark, readNoDownsampleMark, markNoDownsample } from "../../src/blockstore/index.ts";
+import { CORRUPTED_BLOCK_REASON, type Compactor } from "../../src/compact/index.ts";
 import { MemoryBucket } from "../../src/objstore/index.ts";
 import { RES_5M } from "../../src/tsdb/index.ts";
 import { CrashingBucket, expectedSamples, genSeries, newCompactor, uploadRange, visible, visibleSamples } from "./blocks.ts";
@@ -20,6 +20,7 @@ async function scratch(): Promise<string> {
 }
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
+const metricsOf = (c: Compactor) => c.metrics.registry.metricsText();
 const T0 = Math.floor((Date.now() - 20 * D) / (2 * D)) * 2 * D;
 
 test("overlapping blocks halt only their own stream; the other stream compacts", async () => {
@@ -36,8 +37,7 @@ test("overlapping blocks halt only their own stream; the other stream compacts",
   const log = lines.join("\n");
   assert.match(log, /halting stream: overlapping blocks found/);
   for (const id of [bad[0], bad[1], extra[0]]) assert.ok(log.includes(id), `log names ${id}`);
-  const metricsText = (c as unknown as { o: { metrics: { registry: { metricsText(): string } } } }).o.metrics.registry.metricsText();
-  assert.match(metricsText, /^thanos_compact_halted 1$/m);
+  assert.match(metricsOf(c), /^thanos_compact_halted 1$/m);
   const after = await visible(bucket);
   const ok = after.filter((m) => m.thanos?.labels.cluster === "ok");
   const badAfter = after.filter((m) => m.thanos?.labels.cluster === "bad");
@@ -45,6 +45,13 @@ test("overlapping blocks halt only their own stream; the other stream compacts",
   assert.equal(ok[0].compaction.level, 2);
   assert.equal(badAfter.length, 6, "bad stream untouched");
   assert.deepEqual(await visibleSamples(bucket, { cluster: "ok" }), expectedSamples(series));
+  // The operator removes the duplicate data: the next pass re-checks, un-halts and compacts.
+  await markForDeletion(bucket, extra[0], "manual");
+  const r2 = await c.runOnce();
+  assert.equal(r2.halted.size, 0);
+  assert.match(metricsOf(c), /^thanos_compact_halted 0$/m);
+  assert.deepEqual(await visibleSamples(bucket, { cluster: "bad" }), expectedSamples(series));
+  assert.ok((await visible(bucket)).some((m) => m.thanos?.labels.cluster === "bad" && m.compaction.level === 2));
 });
 
 test("vertical compaction merges replica streams (one-to-one and penalty)", async () => {
@@ -180,3 +187,14 @@ for (const [name, crashOn] of crashPoints) {
     for (const id of ids.slice(0, 4)) assert.equal(await readDeletionMark(inner, id), undefined, `source ${id} deleted`);
   });
 }
+
+test("--compact.concurrency 2 compacts two streams side by side", async () => {
+  const bucket = new MemoryBucket();
+  const dir = await scratch();
+  const series = genSeries(3, T0, T0 + 10 * H, 60_000);
+  await uploadRange(bucket, dir, series, T0, T0 + 10 * H, { cluster: "a" });
+  await uploadRange(bucket, dir, series, T0, T0 + 10 * H, { cluster: "b" });
+  const r = await newCompactor(bucket, dir, { concurrency: 2 }).runOnce();
+  assert.equal(r.compactions, 2);
+  for (const cluster of ["a", "b"]) assert.deepEqual(await visibleSamples(bucket, { cluster }), expectedSamples(series));
+});

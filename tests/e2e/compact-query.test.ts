@@ -84,11 +84,15 @@ test("raw query results are unchanged by compaction; rate() over 5m data is clos
     const raw = new Map(beforeRate[i].values.map(([t, v]) => [t, Number(v)]));
     for (const [t, v] of s.values) {
       const want = raw.get(t);
-      if (want === undefined) continue;
+      // Where the 1h window reaches past the start of the data, rate()'s extrapolation sees
+      // different first points (raw sample vs 5m window): not comparable, skipped.
+      if (want === undefined || t * 1000 < t0 + 2 * H) continue;
       assert.ok(Math.abs(Number(v) - want) <= 0.1 * Math.abs(want) + 1e-9, `rate at ${t}: ${v} vs raw ${want}`);
       compared++;
     }
   });
   assert.ok(compared > 500, `${compared} points compared`);
+  // And it really read the downsampled blocks (values differ slightly from raw somewhere).
+  assert.notDeepEqual(ds, beforeRate, "max_source_resolution=5m returned exactly the raw result");
   await rp.stop();
 });
