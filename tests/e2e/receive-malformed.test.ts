@@ -28,10 +28,11 @@ test("aeon receive: malformed bodies get 400 and lose nothing; blocks are shippe
     let rx = await startReceive(join(dir, "tsdb"), ports, args);
     procs.push(rx);
 
-    // 3.5h of one sample a minute, ending 1h ago: the head spans > 3h, so the oldest 2h-aligned
-    // range becomes a block.
-    const end = Date.now() - H;
-    const start = end - 3.5 * H;
+    // 3.5h of one sample a minute, from 30m into a 2h-aligned range A: the head spans > 3h, so
+    // [A, A+2h) becomes a block, and the rest (2h) stays in the head whatever the time of day.
+    const A = Math.floor((Date.now() - 5 * H) / (2 * H)) * 2 * H;
+    const start = A + 0.5 * H;
+    const end = start + 3.5 * H;
     const good: Array<[number, number]> = [];
     for (let t = Math.ceil(start / 60_000) * 60_000; t < end; t += 60_000) good.push([t, t / 60_000]);
     let w = await postWrite(rx.rwUrl, [{ labels: [["__name__", "good"], ["k", "v"]], samples: good }]);
