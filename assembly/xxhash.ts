@@ -64,10 +64,12 @@ function hashRange(p: usize, len: usize, seed: u64): u64 {
   return h;
 }
 
-// Hashes `len` bytes at `ptr` (seed 0) and stores the u64 at `out`. Results go through memory
-// rather than an i64 return so JS reads them as unsigned (BigUint64Array) with no BigInt maths.
-export function xxhash64At(ptr: usize, len: u32, out: usize): void {
+// Hashes `len` bytes at `ptr` (seed 0), stores the u64 at `out` and returns 1 (ranges hashed).
+// Results go through memory rather than an i64 return so JS reads them as unsigned
+// (BigUint64Array) with no BigInt maths.
+export function xxhash64At(ptr: usize, len: u32, out: usize): i32 {
   store<u64>(out, hashRange(ptr, <usize>len, 0));
+  return 1;
 }
 
 // Hashes `n` ranges described by a table of n x [u32 ptr, u32 len] at `desc` (seed 0) and

@@ -10,3 +10,4 @@ export { applyCounterResets, DownsampleKernelError, downsampleAggr, downsampleRa
 export type { AggregateName, AggrOptions, AggrSeries, DownsampledSeries } from "./downsample.ts";
 export { AGGREGATES, applyCounterResetsRef, downsampleAggrRef, downsampleRawRef, RES_1H, RES_5M, RES_RAW, STALE_NAN } from "./downsample-ref.ts";
 export { runSelfChecks, selfChecks, type SelfCheck, type SelfCheckResult } from "./selfcheck.ts";
+export { xxhash64Many, xxhash64Wasm } from "./xxhash.ts";

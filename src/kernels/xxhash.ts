@@ -3,17 +3,14 @@
 //  - xxhash64Many(chunks): one kernel call for a whole batch (a Series response's chunks):
 //    the bytes are copied into the arena back to back, hashed, the arena released;
 //  - xxhash64Wasm(bytes): a single input.
-// Tiny inputs stay in TypeScript: below SMALL_INPUT the arena copy and the wasm call cost
-// more than the hash (see bench/kernels-xxhash.bench.ts for the measurement behind it).
-import { xxhash64 as xxhash64Ref } from "../codec/xxhash64.ts";
+// No small-input fallback to TypeScript: bench/kernels-xxhash.bench.ts measured the single
+// call ahead of the TS reference (src/codec/xxhash64.ts) from 8 bytes up, mostly because the
+// reference pays for building the bigint from two halves while we read it from a u64 view.
 import { kernels, type KernelInstance } from "./instance.ts";
 
 // Both return the number of ranges hashed.
 type AtFn = (ptr: number, len: number, out: number) => number;
 type BatchFn = (desc: number, n: number, out: number) => number;
-
-// Inputs shorter than this are hashed by the TS reference in xxhash64Wasm (measured crossover).
-export const SMALL_INPUT = 16;
 
 // Typed views over the arena, re-created only when memory grows (a new ArrayBuffer).
 let viewBuf: ArrayBufferLike | undefined;
@@ -42,7 +39,6 @@ function bind(k: KernelInstance): void {
 
 // xxHash64 (seed 0) of `bytes`.
 export function xxhash64Wasm(bytes: Uint8Array): bigint {
-  if (bytes.length < SMALL_INPUT) return xxhash64Ref(bytes);
   const k = kernels();
   const mark = k.mark();
   try {

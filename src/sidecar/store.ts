@@ -19,7 +19,7 @@ import {
   type SeriesResponse,
 } from "../gen/thanos/store/rpc_pb.ts";
 import { AggrChunkSchema, Chunk_Encoding, ChunkSchema, LabelSchema, SeriesSchema, ZLabelSetSchema, type AggrChunk } from "../gen/thanos/store/types_pb.ts";
-import { xxhash64 } from "../codec/index.ts";
+import { fillChunkHashes } from "../store/chunk-hash.ts";
 import { compareLabels, compareStrings, Matcher, type Label } from "../labels/index.ts";
 import { invalidArgument, StoreError, throwIfAborted, toStoreError } from "../store/errors.ts";
 import { matchersFromProto } from "../store/matchers.ts";
@@ -185,9 +185,10 @@ function convertSeries(cs: ChunkedSeries): OutSeries {
     return create(AggrChunkSchema, {
       minTime: c.minTimeMs,
       maxTime: c.maxTimeMs,
-      raw: create(ChunkSchema, { type, data: c.data, hash: xxhash64(c.data) }),
+      raw: create(ChunkSchema, { type, data: c.data }),
     });
   });
+  fillChunkHashes(chunks); // one kernel call per series
   return { labels: cs.labels.map((l) => ({ name: l.name, value: l.value })), chunks };
 }
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Matcher } from "../../src/labels/index.ts";
 import { openBlockDir, readSeriesSamples, RES_1H, RES_5M, RES_RAW } from "../../src/tsdb/index.ts";
-import { D, downloadAll, hasPromtool, promtoolBucket, promtoolDump, runAeon, seriesKey, tempDir, visibleBlocks, windowAggregates, type Fixture } from "../compact/fixtures.ts";
+import { D, downloadAll, hasPromtool, promtoolBucket, promtoolDump, runAeon, seriesKey, visibleBlocks, windowAggregates, type Fixture } from "../compact/fixtures.ts";
 
 const skip = !hasPromtool && "promtool not installed";
 let fx: Fixture;
@@ -37,10 +37,10 @@ test("three weeks become a 14d raw block plus 5m and 1h blocks, raw samples unch
   assert.equal(hour.length, 1);
   assert.deepEqual([hour[0].minTime, hour[0].maxTime], [fourteen.minTime, fourteen.maxTime]);
 
-  const out = await downloadAll(fx.bucket, raw, await tempDir("aeon-compact-3w-"));
+  const out = await downloadAll(fx.bucket, raw, join(fx.dir, "out"));
   assert.deepEqual(promtoolDump(out), promtoolDump(fx.db));
 
-  const hdir = await downloadAll(fx.bucket, hour, await tempDir("aeon-compact-1h-"));
+  const hdir = await downloadAll(fx.bucket, hour, join(fx.dir, "1h"));
   const block = await openBlockDir(join(hdir, hour[0].ulid));
   const all = [new Matcher("=~", "__name__", ".+")];
   const get = async (aggregate: "count" | "sum" | "min" | "max") => new Map((await readSeriesSamples(block, all, -Infinity, Infinity, { aggregate })).map((s) => [seriesKey(s.labels), s]));

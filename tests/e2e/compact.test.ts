@@ -10,7 +10,7 @@ import { applyCounterResets } from "../../src/kernels/index.ts";
 import { iterAll } from "../../src/objstore/index.ts";
 import { Matcher } from "../../src/labels/index.ts";
 import { openBlockDir, readSeriesSamples, RES_5M, RES_RAW } from "../../src/tsdb/index.ts";
-import { D, downloadAll, H, hasPromtool, promtoolBucket, promtoolDump, rawIncrease, runAeon, seriesKey, tempDir, visibleBlocks, windowAggregates, type Fixture } from "../compact/fixtures.ts";
+import { D, downloadAll, H, hasPromtool, promtoolBucket, promtoolDump, rawIncrease, runAeon, seriesKey, visibleBlocks, windowAggregates, type Fixture } from "../compact/fixtures.ts";
 
 const skip = !hasPromtool && "promtool not installed";
 let fx: Fixture;
@@ -53,13 +53,13 @@ test("one pass compacts 3 days of 2h blocks into >= 40h raw blocks plus 5m block
 
 test("promtool analyzes the output blocks and dumps exactly the input samples", { skip }, async () => {
   const raw = await visibleBlocks(fx.bucket, RES_RAW);
-  const dir = await downloadAll(fx.bucket, raw, await tempDir("aeon-compact-out-"));
+  const dir = await downloadAll(fx.bucket, raw, join(fx.dir, "out"));
   for (const m of raw) {
     const out = execFileSync("promtool", ["tsdb", "analyze", dir, m.ulid], { encoding: "utf8" });
     assert.match(out, new RegExp(`Block ID: ${m.ulid}`));
   }
   const fiveMin = await visibleBlocks(fx.bucket, RES_5M);
-  const dsDir = await downloadAll(fx.bucket, fiveMin, await tempDir("aeon-compact-5m-"));
+  const dsDir = await downloadAll(fx.bucket, fiveMin, join(fx.dir, `5m-${Math.random().toString(36).slice(2)}`));
   for (const m of fiveMin) assert.match(execFileSync("promtool", ["tsdb", "analyze", dsDir, m.ulid], { encoding: "utf8" }), /Series: 20/);
   const outDump = promtoolDump(dir);
   assert.equal(outDump.length, inputDump.length);
@@ -68,7 +68,7 @@ test("promtool analyzes the output blocks and dumps exactly the input samples", 
 
 test("5m aggregates equal an independent per-window computation", { skip }, async () => {
   const fiveMin = await visibleBlocks(fx.bucket, RES_5M);
-  const dir = await downloadAll(fx.bucket, fiveMin, await tempDir("aeon-compact-5m-"));
+  const dir = await downloadAll(fx.bucket, fiveMin, join(fx.dir, `5m-${Math.random().toString(36).slice(2)}`));
   const bySeries = new Map(fx.series.map((s) => [seriesKey(s.labels), s]));
   let windows = 0;
   for (const m of fiveMin) {

@@ -1,10 +1,11 @@
 // A chunk read from a segment file, as StoreAPI sends it: raw chunk payload bytes (no segment
-// framing) in AggrChunk.raw with xxhash64 of the bytes, or, for Thanos downsampled chunks
+// framing) in AggrChunk.raw, or, for Thanos downsampled chunks
 // (encoding 0xFF), the requested aggregates' sub-chunks in count/sum/min/max/counter.
+// Chunk.hash is left 0 here: the caller hashes a whole fetch's chunks in one kernel call
+// (fillChunkHashes).
 import { create } from "@bufbuild/protobuf";
 import { Aggr } from "../../gen/thanos/store/rpc_pb.ts";
-import { AggrChunkSchema, Chunk_Encoding, ChunkSchema, type AggrChunk, type Chunk } from "../../gen/thanos/store/types_pb.ts";
-import { xxhash64 } from "../../codec/xxhash64.ts";
+import { Chunk_Encoding, ChunkSchema, type AggrChunk, type Chunk } from "../../gen/thanos/store/types_pb.ts";
 import { decodeAggrChunkRaw, type AggrType } from "../../tsdb/chunkenc/index.ts";
 import type { RawChunk } from "../../tsdb/chunks/index.ts";
 import type { ChunkMeta } from "../../tsdb/index/index.ts";
@@ -46,11 +47,13 @@ export function aggregateFields(aggrs: readonly number[]): AggrType[] {
 }
 
 function chunkMsg(enc: number, data: Uint8Array, block: string): Chunk {
-  return create(ChunkSchema, { type: storeEncoding(enc, block), data, hash: xxhash64(data) });
+  return create(ChunkSchema, { type: storeEncoding(enc, block), data, hash: 0n });
 }
 
 export function toAggrChunk(meta: ChunkMeta, raw: RawChunk, aggrs: readonly AggrType[], block: string): AggrChunk {
-  const c = create(AggrChunkSchema, { minTime: BigInt(meta.minTime), maxTime: BigInt(meta.maxTime) });
+  // A literal of exactly create()'s shape (protobuf-es 2 messages are plain objects tagged with
+  // $typeName; unset message fields are absent keys): create() walks reflection data per call.
+  const c: AggrChunk = { $typeName: "thanos.AggrChunk", minTime: BigInt(meta.minTime), maxTime: BigInt(meta.maxTime) };
   if (raw.encoding !== 0xff) {
     c.raw = chunkMsg(raw.encoding, raw.data, block);
     return c;

@@ -5,7 +5,7 @@
 // window of series at a time, with merged range reads per block.
 import { create } from "@bufbuild/protobuf";
 import { SeriesResponseSchema, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
-import { LabelSchema, SeriesSchema, type AggrChunk } from "../../gen/thanos/store/types_pb.ts";
+import type { AggrChunk, Label as ProtoLabel, Series } from "../../gen/thanos/store/types_pb.ts";
 import { compareLabels, sortLabels, type Label, type Matcher } from "../../labels/index.ts";
 import type { AggrType } from "../../tsdb/chunkenc/index.ts";
 import type { ChunkMeta } from "../../tsdb/index/index.ts";
@@ -14,6 +14,7 @@ import { throwIfAborted } from "../errors.ts";
 import type { BucketBlock } from "./block.ts";
 import { SERIES_BATCH } from "./cached-index.ts";
 import type { ChunkFetchStats } from "./chunk-fetch.ts";
+import { fillChunkHashes } from "../chunk-hash.ts";
 import { toAggrChunk } from "./convert.ts";
 import type { RequestLimiter } from "./limits.ts";
 import { matchersForBlock } from "./select.ts";
@@ -145,12 +146,11 @@ export async function* streamSeries(merged: Iterable<MergedSeries>, q: SeriesQue
     for (let i = 0; i < batch.length; i++) {
       const s = batch[i];
       if (chunks && chunks[i].length === 0) continue; // every chunk came from a corrupted block
-      yield create(SeriesResponseSchema, {
-        result: {
-          case: "series",
-          value: create(SeriesSchema, { labels: s.labels.map((l) => create(LabelSchema, l)), chunks: chunks ? chunks[i] : [] }),
-        },
-      });
+      // Literals of exactly create()'s shape (see convert.ts): create() is costly per message.
+      const labels: ProtoLabel[] = new Array(s.labels.length);
+      for (let j = 0; j < labels.length; j++) labels[j] = { $typeName: "thanos.Label", name: s.labels[j].name, value: s.labels[j].value };
+      const series: Series = { $typeName: "thanos.Series", labels, chunks: chunks ? chunks[i] : [] };
+      yield { $typeName: "thanos.SeriesResponse", result: { case: "series", value: series } };
     }
     batch = [];
   };
@@ -193,10 +193,13 @@ async function fetchWindow(batch: MergedSeries[], q: SeriesQuery, stats: ChunkFe
         q.warnings.push(`block ${block.id} skipped: ${err.message}`);
         return;
       }
+      const made: AggrChunk[] = new Array(raws.length);
       for (let j = 0; j < raws.length; j++) {
         const [si, k] = e.at[j];
-        out[si][k] = toAggrChunk(metas[si][k], raws[j], q.aggregates, block.id);
+        made[j] = out[si][k] = toAggrChunk(metas[si][k], raws[j], q.aggregates, block.id);
       }
+      // All of this block's chunks in the window, hashed in one kernel call.
+      fillChunkHashes(made);
     }),
   );
   // Chunks of one series sorted by min_time (blocks may interleave); exact duplicates (same

@@ -1,12 +1,17 @@
 // Hand-written decoder for SeriesResponse frames carrying one Series, the client-side twin of
 // series-encode.ts. Builds the same message objects fromBinary() would (chunk `data` are views
 // into the frame, as protobuf-es does); frames with other cases or unknown fields go through
-// fromBinary so nothing is lost.
-import { create, fromBinary } from "@bufbuild/protobuf";
+// fromBinary so nothing is lost. Messages are built as object literals of exactly the shape
+// create() returns (protobuf-es 2 messages are plain objects tagged with $typeName; absent
+// message fields are absent keys): create() walks the schema's reflection data per call, which
+// was ~40 % of the querier's fetch CPU. tests/store/grpc checks the result equals fromBinary's.
+import { fromBinary } from "@bufbuild/protobuf";
 import { SeriesResponseSchema, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
-import { AggrChunkSchema, ChunkSchema, LabelSchema, SeriesSchema, type AggrChunk, type Chunk, type Label } from "../../gen/thanos/store/types_pb.ts";
+import type { AggrChunk, Chunk, Label, Series } from "../../gen/thanos/store/types_pb.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+const EMPTY = new Uint8Array(0);
 
 class Fallback extends Error {}
 const FALLBACK = new Fallback();
@@ -52,7 +57,46 @@ class Reader {
       if (this.buf[this.pos + i] < 0x80) return BigInt(this.varint());
     }
     this.pos = start;
+    if (!signed) return this.uint64();
     return this.varint64(signed);
+  }
+  // Full-width uint64 (chunk hashes): low 28 bits, middle 28 bits and the rest gathered as
+  // numbers, one BigInt assembly at the end instead of a BigInt shift-or per byte.
+  uint64(): bigint {
+    const buf = this.buf;
+    let p = this.pos;
+    if (p + 10 > this.end) return this.varint64(false);
+    let lo = 0;
+    let mid = 0;
+    let hi = 0;
+    let b = 0;
+    let i = 0;
+    for (; i < 4; i++) {
+      b = buf[p++];
+      lo |= (b & 0x7f) << (7 * i);
+      if (b < 0x80) break;
+    }
+    if (i === 4) {
+      for (i = 0; i < 4; i++) {
+        b = buf[p++];
+        mid |= (b & 0x7f) << (7 * i);
+        if (b < 0x80) break;
+      }
+      if (i === 4) {
+        for (i = 0; i < 2; i++) {
+          b = buf[p++];
+          hi |= (b & 0x7f) << (7 * i);
+          if (b < 0x80) break;
+        }
+        if (i === 2) throw FALLBACK;
+      }
+    }
+    this.pos = p;
+    // Regroup 28/28/8+ bits into two 32-bit halves (hi's bits past 64 are dropped, as protobuf does).
+    const lo32 = (lo | (mid << 28)) >>> 0;
+    const hi32 = ((mid >>> 4) | (hi << 24)) >>> 0;
+    if (hi32 < 0x200000) return BigInt(hi32 * 0x100000000 + lo32); // below 2^53: exact as a number
+    return (BigInt(hi32) << 32n) | BigInt(lo32);
   }
   len(): number {
     const n = this.varint();
@@ -75,7 +119,7 @@ class Reader {
 }
 
 function label(r: Reader, end: number): Label {
-  const l = create(LabelSchema);
+  const l: Label = { $typeName: "thanos.Label", name: "", value: "" };
   while (r.pos < end) {
     const key = r.varint();
     if (key === 0x0a) l.name = r.string();
@@ -86,7 +130,7 @@ function label(r: Reader, end: number): Label {
 }
 
 function chunk(r: Reader, end: number): Chunk {
-  const c = create(ChunkSchema);
+  const c: Chunk = { $typeName: "thanos.Chunk", type: 0, data: EMPTY, hash: 0n };
   while (r.pos < end) {
     const key = r.varint();
     if (key === 0x08) c.type = r.varint();
@@ -103,7 +147,7 @@ function chunk(r: Reader, end: number): Chunk {
 const AGGR_FIELDS = [undefined, undefined, undefined, "raw", "count", "sum", "min", "max", "counter"] as const;
 
 function aggrChunk(r: Reader, end: number): AggrChunk {
-  const a = create(AggrChunkSchema);
+  const a: AggrChunk = { $typeName: "thanos.AggrChunk", minTime: 0n, maxTime: 0n };
   while (r.pos < end) {
     const key = r.varint();
     const field = key >>> 3;
@@ -123,7 +167,7 @@ export function decodeSeriesResponse(bytes: Uint8Array): SeriesResponse {
     if (r.varint() !== 0x0a) throw FALLBACK;
     const n = r.len();
     if (r.pos + n !== bytes.length) throw FALLBACK;
-    const s = create(SeriesSchema);
+    const s: Series = { $typeName: "thanos.Series", labels: [], chunks: [] };
     while (r.pos < bytes.length) {
       const key = r.varint();
       const len = r.len();
@@ -133,7 +177,7 @@ export function decodeSeriesResponse(bytes: Uint8Array): SeriesResponse {
       else throw FALLBACK;
       if (r.pos !== end) throw FALLBACK;
     }
-    return create(SeriesResponseSchema, { result: { case: "series", value: s } });
+    return { $typeName: "thanos.SeriesResponse", result: { case: "series", value: s } };
   } catch (e) {
     if (e !== FALLBACK) throw e;
     return fromBinary(SeriesResponseSchema, bytes);

@@ -21,12 +21,9 @@ function varintSize(n: number): number {
 function varint64Size(v: bigint): number {
   if (v < 0n) return 10;
   if (v < 0x20000000000000n) return varintSize(Number(v));
-  let s = 1;
-  while (v >= 128n) {
-    v >>= 7n;
-    s++;
-  }
-  return s;
+  // 2^53 <= v < 2^64 (chunk hashes, mostly): bits from the high 32-bit half, no BigInt loop.
+  const hi = Number(BigInt.asUintN(64, v) >> 32n);
+  return Math.ceil((64 - Math.clz32(hi)) / 7);
 }
 
 function utf8Size(s: string): number {
@@ -77,12 +74,17 @@ class Writer {
   }
   varint64(v: bigint): void {
     if (v >= 0n && v < 0x20000000000000n) return this.varint(Number(v));
-    let u = BigInt.asUintN(64, v);
-    while (u >= 128n) {
-      this.buf[this.pos++] = Number(u & 127n) | 128;
-      u >>= 7n;
+    // Two 32-bit halves as numbers (two BigInt ops) instead of a BigInt shift per output byte.
+    const u = BigInt.asUintN(64, v);
+    let lo = Number(u & 0xffffffffn);
+    let hi = Number(u >> 32n);
+    const buf = this.buf;
+    while (hi !== 0 || lo > 127) {
+      buf[this.pos++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
     }
-    this.buf[this.pos++] = Number(u);
+    buf[this.pos++] = lo;
   }
   string(s: string, len: number): void {
     if (len === s.length) {

@@ -2,11 +2,11 @@
 // chunks — same time range and same bytes — are dropped by their xxhash64, which a store may have
 // sent (`hash`) or we compute when it is 0.
 import type { AggrChunk, Chunk } from "../../gen/thanos/store/types_pb.ts";
-import { xxhash64Hex } from "../../codec/xxhash64.ts";
+import { xxhash64Wasm } from "../../kernels/xxhash.ts";
 
 function chunkKey(c: Chunk | undefined): string {
   if (!c) return "-";
-  return `${c.type}:${c.hash !== 0n ? c.hash.toString(16).padStart(16, "0") : xxhash64Hex(c.data)}`;
+  return `${c.type}:${c.hash !== 0n ? c.hash.toString(16).padStart(16, "0") : xxhash64Wasm(c.data).toString(16).padStart(16, "0")}`;
 }
 
 export function aggrChunkKey(c: AggrChunk): string {

@@ -15,7 +15,7 @@ import {
 import { AggrChunkSchema, ChunkSchema, Chunk_Encoding, LabelSchema, SeriesSchema, ZLabelSetSchema } from "../../gen/thanos/store/types_pb.ts";
 import { compareLabels, compareStrings, type Label, type Labels, type Matcher } from "../../labels/index.ts";
 import type { LocalTSDB } from "../../tsdb/head/index.ts";
-import { xxhash64 } from "../../codec/xxhash64.ts";
+import { fillChunkHashes } from "../chunk-hash.ts";
 import { invalidArgument, throwIfAborted } from "../errors.ts";
 import { matchersFromProto } from "../matchers.ts";
 import type { StoreCallOptions, StoreServer } from "../types.ts";
@@ -90,18 +90,20 @@ export class TSDBStore implements StoreServer {
     for (const s of out) {
       if (n++ >= limit) break;
       throwIfAborted(opts?.signal);
+      const chunks = s.chunks.map((c) =>
+        create(AggrChunkSchema, {
+          minTime: BigInt(c.minTime),
+          maxTime: BigInt(c.maxTime),
+          raw: create(ChunkSchema, { type: Chunk_Encoding.XOR, data: c.data }),
+        }),
+      );
+      fillChunkHashes(chunks); // one kernel call per series
       yield create(SeriesResponseSchema, {
         result: {
           case: "series",
           value: create(SeriesSchema, {
             labels: s.labels.map((l) => create(LabelSchema, { name: l.name, value: l.value })),
-            chunks: s.chunks.map((c) =>
-              create(AggrChunkSchema, {
-                minTime: BigInt(c.minTime),
-                maxTime: BigInt(c.maxTime),
-                raw: create(ChunkSchema, { type: Chunk_Encoding.XOR, data: c.data, hash: xxhash64(c.data) }),
-              }),
-            ),
+            chunks,
           }),
         },
       });
