@@ -7,9 +7,9 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "./command.ts";
-import { bool, str, FlagError, type ParsedFlags } from "./flags.ts";
-import { componentHttp, featureFlag, featuresFrom, flagsRecord, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown } from "./common.ts";
-import { FilesystemBucket, parseDuration } from "../objstore/index.ts";
+import { bool, str, FlagError } from "./flags.ts";
+import { componentHttp, featureFlag, featuresFrom, flagsRecord, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag } from "./common.ts";
+import { FilesystemBucket } from "../objstore/index.ts";
 import { listenHttp } from "../runtime/index.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
 import { EndpointSet, ProxyStore } from "../store/proxy/index.ts";
@@ -27,14 +27,6 @@ import { endpointStatus } from "../query/endpoint-status.ts";
 import { apiV1 } from "../api/v1.ts";
 import { DemoWorkload } from "../allinone/demo.ts";
 import type { LogValue } from "../observability/index.ts";
-
-function durationFlag(f: ParsedFlags, name: string): number {
-  try {
-    return parseDuration(str(f, name));
-  } catch (e) {
-    throw new FlagError(`--${name}: ${(e as Error).message}`);
-  }
-}
 
 // An in-process StoreServer presented to the proxy like a remote endpoint.
 function local(name: string, s: StoreServer): StoreClient {

@@ -5,6 +5,7 @@ import { allFeatures, defaultFeatures, type FeatureFlags } from "../promql/api.t
 import { createLogger, newComponentRegistry, observabilityApp, Readiness, type Logger, type LogLevel, type Registry } from "../observability/index.ts";
 import { listenHttp, onShutdown, type RunningServer } from "../runtime/index.ts";
 import { str, list, type FlagSpec, type ParsedFlags, FlagError } from "./flags.ts";
+import { bucketFromFlags, parseDuration, type Bucket } from "../objstore/index.ts";
 
 export const logFlags: FlagSpec[] = [
   { name: "log.level", help: "Only log messages with the given severity or above: debug, info, warn, error", default: "info" },
@@ -104,4 +105,33 @@ export function untilShutdown(log: Logger, closers: (() => Promise<void> | void)
       }
     });
   });
+}
+
+// A duration flag (`5m`, `1h30m`, `90s`, bare seconds) in milliseconds, or a FlagError naming it.
+export function durationFlag(f: ParsedFlags, name: string): number {
+  try {
+    return parseDuration(str(f, name));
+  } catch (e) {
+    throw new FlagError(`--${name}: ${(e as Error).message}`);
+  }
+}
+
+export function intFlag(f: ParsedFlags, name: string, min = 0): number {
+  const n = Number(str(f, name));
+  if (!Number.isInteger(n) || n < min) throw new FlagError(`--${name} must be an integer >= ${min}`);
+  return n;
+}
+
+export const objstoreFlags: FlagSpec[] = [
+  { name: "objstore.config-file", help: "Path to the objstore YAML (Thanos format: type: FILESYSTEM|S3, config: …)" },
+  { name: "objstore.config", help: "The objstore YAML itself (alternative to --objstore.config-file)" },
+];
+
+const processEnv = (): Record<string, string | undefined> =>
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+
+// The bucket named by --objstore.config-file / --objstore.config (credentials may also come
+// from AWS_* variables), or null when neither flag is given.
+export function bucketFrom(f: ParsedFlags): Promise<Bucket | null> {
+  return bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, processEnv());
 }

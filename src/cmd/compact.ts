@@ -4,27 +4,10 @@
 import { mkdir } from "node:fs/promises";
 import type { Command } from "./command.ts";
 import { bool, list, str, FlagError, type ParsedFlags } from "./flags.ts";
-import { componentHttp, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown } from "./common.ts";
-import { bucketFromFlags, parseDuration } from "../objstore/index.ts";
+import { componentHttp, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom, intFlag } from "./common.ts";
 import { MetaFetcher } from "../blockstore/index.ts";
 import { Compactor, compactorMetrics, runLoop } from "../compact/index.ts";
 import { bucketWebApp, loadBucketSnapshot } from "../compact/web/index.ts";
-
-function durationFlag(f: ParsedFlags, name: string): number {
-  try {
-    return parseDuration(str(f, name));
-  } catch (e) {
-    throw new FlagError(`--${name}: ${(e as Error).message}`);
-  }
-}
-
-function positiveInt(f: ParsedFlags, name: string): number {
-  const n = Number(str(f, name));
-  if (!Number.isInteger(n) || n < 1) throw new FlagError(`--${name} must be a positive integer`);
-  return n;
-}
-
-const env = (): Record<string, string | undefined> => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 
 export const compactCommand: Command = {
   name: "compact",
@@ -51,7 +34,7 @@ export const compactCommand: Command = {
   ],
   async run(f) {
     const log = loggerFrom(f, "compact");
-    const bucket = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, env());
+    const bucket = await bucketFrom(f);
     if (!bucket) throw new FlagError("--objstore.config-file or --objstore.config is required");
     const dedupFunc = str(f, "deduplication.func");
     if (dedupFunc !== "" && dedupFunc !== "penalty") throw new FlagError('--deduplication.func must be "" or "penalty"');
@@ -74,9 +57,9 @@ export const compactCommand: Command = {
       downsamplingDisabled: bool(f, "downsampling.disable"),
       replicaLabels: list(f, "deduplication.replica-label"),
       dedupFunc,
-      concurrency: positiveInt(f, "compact.concurrency"),
-      blockFilesConcurrency: positiveInt(f, "block-files-concurrency"),
-      maxCompactionLevel: positiveInt(f, "debug.max-compaction-level"),
+      concurrency: intFlag(f, "compact.concurrency", 1),
+      blockFilesConcurrency: intFlag(f, "block-files-concurrency", 1),
+      maxCompactionLevel: intFlag(f, "debug.max-compaction-level", 1),
     });
 
     if (!bool(f, "wait")) {

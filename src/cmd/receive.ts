@@ -2,9 +2,8 @@
 // over the StoreAPI, blocks shipped to the bucket; in hashring mode series are routed and
 // replicated to peer receivers over thanos.WriteableStore/RemoteWrite with a write quorum.
 import type { Command } from "./command.ts";
-import { list, str, FlagError, type ParsedFlags } from "./flags.ts";
-import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown } from "./common.ts";
-import { bucketFromFlags, parseDuration } from "../objstore/index.ts";
+import { list, str, FlagError } from "./flags.ts";
+import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom } from "./common.ts";
 import { listenHttp } from "../runtime/index.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
 import { TSDBStore, type TSDBTenant } from "../store/tsdb/index.ts";
@@ -14,16 +13,6 @@ import { HashringWatcher, type HashringAlgorithm } from "../receive/hashring/ind
 import { ForwardClients, Router, receiverWriteable } from "../receive/forward/index.ts";
 import { ReceiveShipper } from "../receive/upload.ts";
 import type { LogValue } from "../observability/index.ts";
-
-const env = (): Record<string, string | undefined> => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-
-function durationFlag(f: ParsedFlags, name: string): number {
-  try {
-    return parseDuration(str(f, name));
-  } catch (e) {
-    throw new FlagError(`--${name}: ${(e as Error).message}`);
-  }
-}
 
 // Thanos's --label syntax: name="value" (the value a Go-quoted string).
 export function parseLabelFlag(v: string): [string, string] {
@@ -84,7 +73,7 @@ export const receiveCommand: Command = {
     const compression = str(f, "receive.grpc-compression");
     if (compression !== "snappy" && compression !== "none") throw new FlagError("--receive.grpc-compression must be snappy or none");
     const retentionMs = str(f, "tsdb.retention") === "0" ? 0 : durationFlag(f, "tsdb.retention");
-    const bucket = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, env());
+    const bucket = await bucketFrom(f);
 
     const { app, registry, readiness } = componentHttp();
     const metrics = new ReceiveMetrics(registry);

@@ -3,21 +3,10 @@
 // blocks Prometheus finishes. Refuses to start unless Prometheus has external labels.
 import type { Command } from "./command.ts";
 import { bool, str, FlagError } from "./flags.ts";
-import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown } from "./common.ts";
-import { bucketFromFlags, parseDuration } from "../objstore/index.ts";
+import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom } from "./common.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
 import { formatLabels } from "../labels/index.ts";
 import { NoExternalLabelsError, PromMetadata, PrometheusClient, PrometheusStore, Shipper } from "../sidecar/index.ts";
-
-const env = (): Record<string, string | undefined> => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-
-function durationFlag(f: Parameters<Command["run"]>[0], name: string): number {
-  try {
-    return parseDuration(str(f, name));
-  } catch (e) {
-    throw new FlagError(`--${name}: ${(e as Error).message}`);
-  }
-}
 
 async function compactionProblem(prom: PrometheusClient): Promise<string | undefined> {
   const flags = await prom.flags();
@@ -53,7 +42,7 @@ export const sidecarCommand: Command = {
     const shipInterval = durationFlag(f, "shipper.interval");
     const metaInterval = durationFlag(f, "prometheus.metadata-interval");
     const tsdbPath = str(f, "tsdb.path");
-    const bucket = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, env());
+    const bucket = await bucketFrom(f);
 
     const { app, registry, readiness } = componentHttp();
     readiness.markNotReady("waiting for Prometheus");

@@ -3,24 +3,10 @@
 import { mkdir, readFile } from "node:fs/promises";
 import type { Command } from "./command.ts";
 import { str, FlagError } from "./flags.ts";
-import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown } from "./common.ts";
-import { bucketFromFlags, parseDuration } from "../objstore/index.ts";
+import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom, intFlag } from "./common.ts";
+import { parseDuration } from "../objstore/index.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
 import { BucketStore, parseByteSize, parseRelabelConfig } from "../store/bucket/index.ts";
-
-function durationFlag(f: Parameters<Command["run"]>[0], name: string): number {
-  try {
-    return parseDuration(str(f, name));
-  } catch (e) {
-    throw new FlagError(`--${name}: ${(e as Error).message}`);
-  }
-}
-
-function intFlag(f: Parameters<Command["run"]>[0], name: string): number {
-  const n = Number(str(f, name));
-  if (!Number.isInteger(n) || n < 0) throw new FlagError(`--${name} must be a non-negative integer`);
-  return n;
-}
 
 // Thanos's TimeOrDuration: an RFC 3339 time, or a duration relative to now ("-2w", "-36h").
 function timeOrDuration(v: string, name: string): number | undefined {
@@ -38,8 +24,6 @@ function timeOrDuration(v: string, name: string): number | undefined {
   if (Number.isNaN(t)) throw new FlagError(`--${name}: want an RFC 3339 time or a relative duration like -2w, got ${JSON.stringify(v)}`);
   return t;
 }
-
-const env = (): Record<string, string | undefined> => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 
 export const storeCommand: Command = {
   name: "store",
@@ -64,7 +48,7 @@ export const storeCommand: Command = {
   ],
   async run(f) {
     const log = loggerFrom(f, "store");
-    const bucket = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, env());
+    const bucket = await bucketFrom(f);
     if (!bucket) throw new FlagError("one of --objstore.config-file or --objstore.config is required");
     let relabelText = str(f, "selector.relabel-config");
     const relabelFile = str(f, "selector.relabel-config-file");

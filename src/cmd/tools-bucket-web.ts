@@ -2,12 +2,9 @@
 // for looking at a bucket without running a compactor.
 import type { Command } from "./command.ts";
 import { str, FlagError } from "./flags.ts";
-import { componentHttp, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown } from "./common.ts";
-import { bucketFromFlags } from "../objstore/index.ts";
+import { componentHttp, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, bucketFrom } from "./common.ts";
 import { MetaFetcher } from "../blockstore/index.ts";
 import { bucketWebApp, loadBucketSnapshot } from "../compact/web/index.ts";
-
-const env = (): Record<string, string | undefined> => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 
 export const bucketWebCommand: Command = {
   name: "bucket web",
@@ -20,7 +17,7 @@ export const bucketWebCommand: Command = {
   ],
   async run(f) {
     const log = loggerFrom(f, "bucket-web");
-    const bucket = await bucketFromFlags(str(f, "objstore.config-file") || undefined, str(f, "objstore.config") || undefined, env());
+    const bucket = await bucketFrom(f);
     if (!bucket) throw new FlagError("--objstore.config-file or --objstore.config is required");
     const http = componentHttp();
     const fetcher = new MetaFetcher(bucket);

@@ -59,7 +59,7 @@ test("--demo gives data to query at once, with an hour of history", async () => 
 test("remote write lands and is queryable", async () => {
   const now = Date.now();
   const body = snappy(v1Request([{ labels: [["__name__", "pushed_metric"], ["source", "test"]], samples: [[now - 1000, 41], [now, 42]] }]));
-  const r = await fetch(rw, { method: "POST", headers: V1_HEADERS, body });
+  const r = await fetch(rw, { method: "POST", headers: V1_HEADERS, body: body as BodyInit });
   assert.equal(r.status, 200, await r.text());
   const res = await query("pushed_metric");
   assert.equal(res.length, 1);

@@ -77,7 +77,10 @@ export async function fetchChunks(
         stats.ranges++;
         stats.bytes += buf.length;
       }
-      for (const i of r.refs) {
+      const parsed: RawChunk[] = new Array(r.refs.length);
+      let wanted = 0;
+      for (let n = 0; n < r.refs.length; n++) {
+        const i = r.refs[n];
         const off = refOffset(refs[i]);
         let c = parseChunk(buf, off - r.start, block, r.seg, off, file.size);
         if (typeof c === "number") {
@@ -90,8 +93,18 @@ export async function fetchChunks(
           c = parseChunk(one, 0, block, r.seg, off, file.size);
           if (typeof c === "number") throw new CorruptionError(where(block, r.seg), `chunk at offset ${off}: cannot be read whole`);
         }
-        // Copy out so results never pin the merged read buffer.
-        out[i] = { encoding: c.encoding, data: c.data.slice() };
+        parsed[n] = c;
+        wanted += c.data.length;
+      }
+      // Copy the wanted bytes out so results never pin the merged read buffer (gaps between
+      // chunks can be most of it), into one allocation per range rather than one per chunk.
+      const keep = new Uint8Array(wanted);
+      let at = 0;
+      for (let n = 0; n < r.refs.length; n++) {
+        const c = parsed[n];
+        keep.set(c.data, at);
+        out[r.refs[n]] = { encoding: c.encoding, data: keep.subarray(at, at + c.data.length) };
+        at += c.data.length;
       }
       if (stats) stats.chunks += r.refs.length;
     }),

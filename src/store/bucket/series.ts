@@ -3,8 +3,7 @@
 // (they win), replica labels stripped, each block's list sorted; then a k-way merge by label set
 // (identical sets from several blocks become one series) that fetches chunk bytes lazily, a
 // window of series at a time, with merged range reads per block.
-import { create } from "@bufbuild/protobuf";
-import { SeriesResponseSchema, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
+import type { SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
 import type { AggrChunk, Label as ProtoLabel, Series } from "../../gen/thanos/store/types_pb.ts";
 import { compareLabels, sortLabels, type Label, type Matcher } from "../../labels/index.ts";
 import type { AggrType } from "../../tsdb/chunkenc/index.ts";
@@ -136,15 +135,39 @@ export function* mergeBlockSeries(lists: BlockSeries[]): Generator<MergedSeries>
   if (cur) yield cur;
 }
 
-// Series frames for merged series, fetching chunk bytes `window` series at a time.
+// Series frames for merged series, fetching chunk bytes `window` series at a time. The next
+// window's chunk reads are started before the current window's frames are handed out, so bucket
+// I/O overlaps the caller's encoding and sending instead of alternating with it.
 export async function* streamSeries(merged: Iterable<MergedSeries>, q: SeriesQuery, stats: ChunkFetchStats, window = 256): AsyncGenerator<SeriesResponse> {
+  const it = merged[Symbol.iterator]();
   let sent = 0;
-  let batch: MergedSeries[] = [];
-  const flush = async function* (): AsyncGenerator<SeriesResponse> {
+  const nextBatch = (): MergedSeries[] => {
+    const batch: MergedSeries[] = [];
+    while (batch.length < window && !(q.limit > 0 && sent >= q.limit)) {
+      const r = it.next();
+      if (r.done) break;
+      batch.push(r.value);
+      sent++;
+    }
+    return batch;
+  };
+  const fetch = (batch: MergedSeries[]): Promise<AggrChunk[][] | null> => {
+    if (batch.length === 0 || q.skipChunks) return Promise.resolve(null);
     throwIfAborted(q.signal);
-    const chunks = q.skipChunks ? null : await fetchWindow(batch, q, stats);
-    for (let i = 0; i < batch.length; i++) {
-      const s = batch[i];
+    const p = fetchWindow(batch, q, stats);
+    p.catch(() => {}); // awaited below; this only keeps an early-abandoned prefetch from being "unhandled"
+    return p;
+  };
+  let batch = nextBatch();
+  let pending = fetch(batch);
+  while (batch.length > 0) {
+    throwIfAborted(q.signal);
+    const chunks = await pending;
+    const cur = batch;
+    batch = nextBatch();
+    pending = fetch(batch);
+    for (let i = 0; i < cur.length; i++) {
+      const s = cur[i];
       if (chunks && chunks[i].length === 0) continue; // every chunk came from a corrupted block
       // Literals of exactly create()'s shape (see convert.ts): create() is costly per message.
       const labels: ProtoLabel[] = new Array(s.labels.length);
@@ -152,31 +175,25 @@ export async function* streamSeries(merged: Iterable<MergedSeries>, q: SeriesQue
       const series: Series = { $typeName: "thanos.Series", labels, chunks: chunks ? chunks[i] : [] };
       yield { $typeName: "thanos.SeriesResponse", result: { case: "series", value: series } };
     }
-    batch = [];
-  };
-  for (const s of merged) {
-    if (q.limit > 0 && sent >= q.limit) break;
-    batch.push(s);
-    sent++;
-    if (batch.length >= window) yield* flush();
   }
-  if (batch.length > 0) yield* flush();
-  for (const w of q.warnings) yield create(SeriesResponseSchema, { result: { case: "warning", value: w } });
+  for (const w of q.warnings) yield { $typeName: "thanos.SeriesResponse", result: { case: "warning", value: w } };
 }
 
 async function fetchWindow(batch: MergedSeries[], q: SeriesQuery, stats: ChunkFetchStats): Promise<AggrChunk[][]> {
   // Collect refs per block, fetch each block's chunks with merged reads, in parallel.
-  const perBlock = new Map<BucketBlock, { refs: number[]; at: [number, number, number][] }>();
+  // Per block: chunk refs and, in parallel arrays, where each result goes (series, slot).
+  const perBlock = new Map<BucketBlock, { refs: number[]; si: number[]; k: number[] }>();
   const out: AggrChunk[][] = batch.map((s) => new Array(s.parts.reduce((n, p) => n + p.chunks.length, 0)));
   const metas: ChunkMeta[][] = batch.map(() => []);
   batch.forEach((s, si) => {
     let k = 0;
     for (const p of s.parts) {
       let e = perBlock.get(p.block);
-      if (!e) perBlock.set(p.block, (e = { refs: [], at: [] }));
+      if (!e) perBlock.set(p.block, (e = { refs: [], si: [], k: [] }));
       for (const c of p.chunks) {
         e.refs.push(c.ref);
-        e.at.push([si, k, 0]);
+        e.si.push(si);
+        e.k.push(k);
         metas[si][k] = c;
         k++;
       }
@@ -195,7 +212,8 @@ async function fetchWindow(batch: MergedSeries[], q: SeriesQuery, stats: ChunkFe
       }
       const made: AggrChunk[] = new Array(raws.length);
       for (let j = 0; j < raws.length; j++) {
-        const [si, k] = e.at[j];
+        const si = e.si[j];
+        const k = e.k[j];
         made[j] = out[si][k] = toAggrChunk(metas[si][k], raws[j], q.aggregates, block.id);
       }
       // All of this block's chunks in the window, hashed in one kernel call.
@@ -205,10 +223,22 @@ async function fetchWindow(batch: MergedSeries[], q: SeriesQuery, stats: ChunkFe
   // Chunks of one series sorted by min_time (blocks may interleave); exact duplicates (same
   // range and bytes, e.g. overlapping replica blocks with replica labels stripped) sent once.
   return out.map((all) => {
+    if (inOrderAndDistinct(all)) return all; // the usual case: one block, or blocks in time order
     const cs = all.filter((c) => c !== undefined);
     cs.sort((a, b) => (a.minTime < b.minTime ? -1 : a.minTime > b.minTime ? 1 : a.maxTime < b.maxTime ? -1 : a.maxTime > b.maxTime ? 1 : 0));
     return cs.filter((c, i) => i === 0 || !sameChunk(cs[i - 1], c));
   });
+}
+
+// True when no chunk is missing and min_time strictly increases (so nothing to sort or dedup).
+function inOrderAndDistinct(cs: (AggrChunk | undefined)[]): boolean {
+  let prev: bigint | undefined;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i];
+    if (c === undefined || (prev !== undefined && c.minTime <= prev)) return false;
+    prev = c.minTime;
+  }
+  return true;
 }
 
 function sameChunk(a: AggrChunk, b: AggrChunk): boolean {

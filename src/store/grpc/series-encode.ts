@@ -109,8 +109,16 @@ function hasUnknown(s: Series): boolean {
   return false;
 }
 
-export function encodeSeriesResponse(r: SeriesResponse): Uint8Array {
-  if (r.result.case !== "series" || r.$unknown?.length || hasUnknown(r.result.value)) return toBinary(SeriesResponseSchema, r);
+// `reserve` bytes are left free at the start of the returned buffer (the server puts the 5-byte
+// gRPC message header there, saving a copy of every frame).
+export function encodeSeriesResponse(r: SeriesResponse, reserve = 0): Uint8Array {
+  if (r.result.case !== "series" || r.$unknown?.length || hasUnknown(r.result.value)) {
+    const b = toBinary(SeriesResponseSchema, r);
+    if (reserve === 0) return b;
+    const out = new Uint8Array(reserve + b.length);
+    out.set(b, reserve);
+    return out;
+  }
   const s = r.result.value;
   const nl = s.labels.length;
   const lens = new Array<number>(nl * 3);
@@ -131,7 +139,8 @@ export function encodeSeriesResponse(r: SeriesResponse): Uint8Array {
     chunkSizes[i] = cs;
     seriesSize += 1 + varintSize(cs) + cs;
   }
-  const w = new Writer(new Uint8Array(1 + varintSize(seriesSize) + seriesSize));
+  const w = new Writer(new Uint8Array(reserve + 1 + varintSize(seriesSize) + seriesSize));
+  w.pos = reserve;
   w.byte(0x0a); // SeriesResponse.series = 1
   w.varint(seriesSize);
   for (let i = 0; i < nl; i++) {

@@ -186,19 +186,22 @@ async function stream(res: Http2ServerResponse, responses: AsyncIterable<SeriesR
       }
       const r = await next;
       if (r.done || signal.aborted) break;
-      let msg: Uint8Array = encodeSeriesResponse(r.value);
+      // Encoded straight after room for the 5-byte message header; only a compressed message
+      // needs a second buffer.
+      let frame = encodeSeriesResponse(r.value, 5);
       let flag = 0;
-      if (codec && msg.length >= COMPRESS_MIN_BYTES) {
-        msg = codec.encode(msg);
+      if (codec && frame.length - 5 >= COMPRESS_MIN_BYTES) {
+        const msg = codec.encode(frame.subarray(5));
+        frame = new Uint8Array(5 + msg.length);
+        frame.set(msg, 5);
         flag = 1;
       }
-      const frame = new Uint8Array(5 + msg.length);
+      const len = frame.length - 5;
       frame[0] = flag;
-      frame[1] = msg.length >>> 24;
-      frame[2] = (msg.length >>> 16) & 0xff;
-      frame[3] = (msg.length >>> 8) & 0xff;
-      frame[4] = msg.length & 0xff;
-      frame.set(msg, 5);
+      frame[1] = len >>> 24;
+      frame[2] = (len >>> 16) & 0xff;
+      frame[3] = (len >>> 8) & 0xff;
+      frame[4] = len & 0xff;
       pending.push(frame);
       pendingBytes += frame.length;
       if (pendingBytes >= FLUSH_BYTES) await flush();
