@@ -33,6 +33,25 @@ const concurrency = process.env.AEON_TEST_CONCURRENCY ?? "3";
 const child = spawn(
   process.execPath,
   ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
-  { cwd: root, stdio: "inherit", env: { ...process.env, AEON_ROOT: root } },
+  { cwd: root, stdio: ["inherit", "pipe", "inherit"], env: { ...process.env, AEON_ROOT: root } },
 );
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// The spec reporter prints its totals before the list of failures; repeat them as the last line
+// (`N passed, N failed`) so whoever reads the end of the log sees the outcome.
+let tail = "";
+child.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-64 * 1024);
+});
+child.on("exit", (code, signal) => {
+  const count = (name) => {
+    const all = [...tail.matchAll(new RegExp(`^ℹ ${name} (\\d+)$`, "gm"))];
+    return all.length ? Number(all[all.length - 1][1]) : null;
+  };
+  const passed = count("pass");
+  const failed = count("fail");
+  if (passed !== null && failed !== null) {
+    const skipped = count("skipped") ?? 0;
+    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+  }
+  process.exit(code ?? (signal ? 1 : 0));
+});
