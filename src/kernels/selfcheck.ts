@@ -4,6 +4,7 @@
 import { xorSelfCheck } from "./selfcheck-xor.ts";
 import { dedupSelfCheck } from "./selfcheck-dedup.ts";
 import { downsampleSelfCheck } from "./selfcheck-downsample.ts";
+import { xxhashSelfCheck } from "./selfcheck-xxhash.ts";
 
 export interface SelfCheck {
   name: string;
@@ -21,6 +22,7 @@ export const selfChecks: SelfCheck[] = [
   xorSelfCheck,
   dedupSelfCheck,
   downsampleSelfCheck,
+  xxhashSelfCheck,
   // ---- other kernels: add their checks here (dedup/merge, downsample) ----
 ];
 

@@ -9,7 +9,12 @@ export function fillChunkHashes(chunks: Iterable<AggrChunk | undefined>): void {
   const msgs: Chunk[] = [];
   for (const c of chunks) {
     if (!c) continue;
-    for (const m of [c.raw, c.count, c.sum, c.min, c.max, c.counter]) if (m) msgs.push(m);
+    if (c.raw) msgs.push(c.raw);
+    if (c.count) msgs.push(c.count);
+    if (c.sum) msgs.push(c.sum);
+    if (c.min) msgs.push(c.min);
+    if (c.max) msgs.push(c.max);
+    if (c.counter) msgs.push(c.counter);
   }
   if (msgs.length === 0) return;
   const hashes = xxhash64Many(msgs.map((m) => m.data));

@@ -56,3 +56,22 @@ test("property: hand-written Series decoder equals fromBinary (and round-trips t
   assert.equal(unknown.result.case, "series");
   assert.equal((unknown.result.value as { $unknown?: unknown[] }).$unknown?.length, 1);
 });
+
+test("64-bit varint boundaries (hashes, times) and the reserved header room round-trip exactly", async () => {
+  const { decodeSeriesResponse } = await import("../../src/store/grpc/series-decode.ts");
+  const { equals } = await import("@bufbuild/protobuf");
+  const edges = [0n, 1n, 127n, 128n, 2n ** 28n - 1n, 2n ** 28n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 49n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 56n - 1n, 2n ** 56n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n];
+  const times = [-(2n ** 63n), -1n, 0n, 1_700_000_000_000n, 2n ** 53n, 2n ** 63n - 1n];
+  for (const hash of edges) {
+    for (const t of times) {
+      const r = create(SeriesResponseSchema, {
+        result: { case: "series", value: create(SeriesSchema, { chunks: [create(AggrChunkSchema, { minTime: t, maxTime: t === -(2n ** 63n) ? 2n ** 63n - 1n : -t, raw: create(ChunkSchema, { type: 1, data: new Uint8Array([1, 2]), hash }) })] }) },
+      });
+      const want = toBinary(SeriesResponseSchema, r);
+      assert.deepEqual(encodeSeriesResponse(r), want, `hash ${hash} time ${t}`);
+      const framed = encodeSeriesResponse(r, 5);
+      assert.deepEqual(framed.subarray(5), want);
+      assert.ok(equals(SeriesResponseSchema, decodeSeriesResponse(want), r), `decode hash ${hash} time ${t}`);
+    }
+  }
+});

@@ -12,6 +12,11 @@ import type { AggrChunk, Chunk, Label, Series } from "../../gen/thanos/store/typ
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 const EMPTY = new Uint8Array(0);
+const U64 = new BigUint64Array(1);
+const U32 = new Uint32Array(U64.buffer);
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LE ? 0 : 1;
+const HI = LE ? 1 : 0;
 
 class Fallback extends Error {}
 const FALLBACK = new Fallback();
@@ -96,7 +101,10 @@ class Reader {
     const lo32 = (lo | (mid << 28)) >>> 0;
     const hi32 = ((mid >>> 4) | (hi << 24)) >>> 0;
     if (hi32 < 0x200000) return BigInt(hi32 * 0x100000000 + lo32); // below 2^53: exact as a number
-    return (BigInt(hi32) << 32n) | BigInt(lo32);
+    // Through a shared 64-bit slot: one bigint allocated instead of four.
+    U32[LO] = lo32;
+    U32[HI] = hi32;
+    return U64[0];
   }
   len(): number {
     const n = this.varint();

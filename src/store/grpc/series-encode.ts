@@ -17,13 +17,22 @@ function varintSize(n: number): number {
   return s;
 }
 
-// Size of a 64-bit varint given as bigint (negative int64 -> 10 bytes).
+// A 64-bit slot seen as two 32-bit halves: storing a bigint and reading the halves splits it
+// without allocating intermediate bigints (`v & 0xffffffffn`, `v >> 32n` each allocate).
+const U64 = new BigUint64Array(1);
+const U32 = new Uint32Array(U64.buffer);
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LE ? 0 : 1;
+const HI = LE ? 1 : 0;
+
+// Size of a 64-bit varint given as bigint (negative int64 -> 10 bytes). Comparisons only: chunk
+// hashes are full-width and sized for every chunk sent.
 function varint64Size(v: bigint): number {
   if (v < 0n) return 10;
   if (v < 0x20000000000000n) return varintSize(Number(v));
-  // 2^53 <= v < 2^64 (chunk hashes, mostly): bits from the high 32-bit half, no BigInt loop.
-  const hi = Number(BigInt.asUintN(64, v) >> 32n);
-  return Math.ceil((64 - Math.clz32(hi)) / 7);
+  if (v < 0x100000000000000n) return 8; // < 2^56
+  if (v < 0x8000000000000000n) return 9; // < 2^63
+  return 10;
 }
 
 function utf8Size(s: string): number {
@@ -74,10 +83,9 @@ class Writer {
   }
   varint64(v: bigint): void {
     if (v >= 0n && v < 0x20000000000000n) return this.varint(Number(v));
-    // Two 32-bit halves as numbers (two BigInt ops) instead of a BigInt shift per output byte.
-    const u = BigInt.asUintN(64, v);
-    let lo = Number(u & 0xffffffffn);
-    let hi = Number(u >> 32n);
+    U64[0] = v; // wraps negatives to their two's complement, as protobuf encodes int64
+    let lo = U32[LO];
+    let hi = U32[HI];
     const buf = this.buf;
     while (hi !== 0 || lo > 127) {
       buf[this.pos++] = (lo & 0x7f) | 0x80;
