@@ -12,8 +12,19 @@ export function compareStrings(a: string, b: string): number {
   // Go compares strings byte-wise (UTF-8); for strings without surrogate pairs JS's UTF-16
   // code-unit order is the same. Fall back to a byte comparison only when it could differ.
   if (a === b) return 0;
-  if (/[\ud800-\udfff]/.test(a) || /[\ud800-\udfff]/.test(b)) return compareUtf8(a, b);
-  return a < b ? -1 : 1;
+  // Scan to the first differing code unit (no regex over both strings: this runs for every
+  // comparison of every merge and sort). Equal prefixes encode to equal UTF-8 bytes; below
+  // U+D800 code-unit order is code-point order is UTF-8 byte order.
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      if (x >= 0xd800 || y >= 0xd800) return compareUtf8(a, b);
+      return x < y ? -1 : 1;
+    }
+  }
+  return a.length < b.length ? -1 : 1;
 }
 
 const enc = new TextEncoder();
