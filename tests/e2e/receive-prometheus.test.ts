@@ -70,7 +70,17 @@ remote_write:
 
     // Let Prometheus scrape for a while, then fix an evaluation time a little in the past (the
     // sender lags by up to its batch deadline) and wait until the receiver has caught up to it.
-    await new Promise((r) => setTimeout(r, 8000));
+    // On a loaded machine Prometheus may scrape late, so wait for enough scrapes, not a fixed time.
+    await waitFor(
+      "Prometheus to have 8 scrapes of itself",
+      async () => {
+        const r = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent("count_over_time(up[2m])")}`);
+        const j = (await r.json()) as { data: { result: Array<{ value: [number, string] }> } };
+        return j.data.result.length > 0 && Number(j.data.result[0].value[1]) >= 8;
+      },
+      60_000,
+      500,
+    );
     const evalAt = Date.now() / 1000 - 3;
     for (const expr of ["up[2m]", "prometheus_http_requests_total[2m]", 'prometheus_tsdb_head_series{job="prom"}[2m]']) {
       let last = "";
