@@ -145,54 +145,54 @@ export class Querier implements ApiBackend {
     return { series: [...seen.values()].sort(compareLabels), warnings };
   }
 
-  async labelNames(matchers: Matcher[][], startMs: number, endMs: number, o: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }> {
-    const sets = matchers.length ? matchers : [[]];
-    const names = new Set<string>();
+  // The request fields label names and label values share, for one matcher set.
+  private labelRequestFields(ms: Matcher[], startMs: number, endMs: number, o: ReadOptions, replica: string[], limit: number) {
+    return {
+      start: BigInt(clampTime(startMs)),
+      end: BigInt(clampTime(endMs)),
+      matchers: matchersToProto(ms),
+      partialResponseStrategy: this.strategy(o),
+      partialResponseDisabled: !o.partialResponse,
+      withoutReplicaLabels: replica,
+      limit: BigInt(limit),
+    };
+  }
+
+  // One call per `match[]` set (or one unfiltered call), results unioned and sorted.
+  private async unionOverSets(
+    matchers: Matcher[][],
+    call: (ms: Matcher[]) => Promise<{ values: string[]; warnings: string[] }>,
+  ): Promise<{ values: Set<string>; warnings: string[] }> {
+    const values = new Set<string>();
     const warnings: string[] = [];
-    const replica = o.dedup ? (o.replicaLabels ?? this.opts.replicaLabels) : [];
-    for (const ms of sets) {
-      const resp = await this.opts.store.labelNames(
-        create(LabelNamesRequestSchema, {
-          start: BigInt(clampTime(startMs)),
-          end: BigInt(clampTime(endMs)),
-          matchers: matchersToProto(ms),
-          partialResponseStrategy: this.strategy(o),
-          partialResponseDisabled: !o.partialResponse,
-          withoutReplicaLabels: replica,
-          limit: BigInt(limit),
-        }),
-        { signal: o.signal },
-      );
-      resp.names.forEach((n) => names.add(n));
-      warnings.push(...resp.warnings);
+    for (const ms of matchers.length ? matchers : [[]]) {
+      const r = await call(ms);
+      r.values.forEach((v) => values.add(v));
+      warnings.push(...r.warnings);
     }
-    for (const r of replica) names.delete(r);
-    return { values: [...names].sort(compareStrings), warnings };
+    return { values, warnings };
+  }
+
+  async labelNames(matchers: Matcher[][], startMs: number, endMs: number, o: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }> {
+    const replica = o.dedup ? (o.replicaLabels ?? this.opts.replicaLabels) : [];
+    const { values, warnings } = await this.unionOverSets(matchers, async (ms) => {
+      const resp = await this.opts.store.labelNames(create(LabelNamesRequestSchema, this.labelRequestFields(ms, startMs, endMs, o, replica, limit)), { signal: o.signal });
+      return { values: resp.names, warnings: resp.warnings };
+    });
+    for (const r of replica) values.delete(r);
+    return { values: [...values].sort(compareStrings), warnings };
   }
 
   async labelValues(name: string, matchers: Matcher[][], startMs: number, endMs: number, o: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }> {
-    const sets = matchers.length ? matchers : [[]];
-    const values = new Set<string>();
-    const warnings: string[] = [];
     const replica = o.dedup ? (o.replicaLabels ?? this.opts.replicaLabels) : [];
-    if (replica.includes(name)) return { values: [], warnings };
-    for (const ms of sets) {
+    if (replica.includes(name)) return { values: [], warnings: [] };
+    const { values, warnings } = await this.unionOverSets(matchers, async (ms) => {
       const resp = await this.opts.store.labelValues(
-        create(LabelValuesRequestSchema, {
-          label: name,
-          start: BigInt(clampTime(startMs)),
-          end: BigInt(clampTime(endMs)),
-          matchers: matchersToProto(ms),
-          partialResponseStrategy: this.strategy(o),
-          partialResponseDisabled: !o.partialResponse,
-          withoutReplicaLabels: replica,
-          limit: BigInt(limit),
-        }),
+        create(LabelValuesRequestSchema, { label: name, ...this.labelRequestFields(ms, startMs, endMs, o, replica, limit) }),
         { signal: o.signal },
       );
-      resp.values.forEach((v) => values.add(v));
-      warnings.push(...resp.warnings);
-    }
+      return { values: resp.values, warnings: resp.warnings };
+    });
     return { values: [...values].sort(compareStrings), warnings };
   }
 }
