@@ -3,8 +3,9 @@
 // histograms=4}, Label{name=1, value=2}, Sample{value=1 double, timestamp=2 int64}.
 import type { Label } from "../../labels/index.ts";
 import { ProtoError, ProtoReader, lastStringHash } from "./protowire.ts";
+import { readSample } from "./sample.ts";
 import { FNV_OFFSET, SERIES_SEED, mixHash } from "../../tsdb/head/hash.ts";
-import { SampleSink, describeSeries, emptyDecoded, validTimestamp, validateLabels, type DecodedWrite } from "./decoded.ts";
+import { SampleSink, describeSeries, emptyDecoded, validateLabels, type DecodedWrite } from "./decoded.ts";
 
 export function decodeWriteRequestV1(body: Uint8Array): DecodedWrite {
   const out = emptyDecoded();
@@ -41,21 +42,9 @@ function decodeSeries(r: ProtoReader, out: DecodedWrite, sink: SampleSink, label
         r.leave(outer);
         break;
       }
-      case (2 << 3) | 2: {
-        const outer = r.enter();
-        let v = 0;
-        let t = 0;
-        while (r.pos < r.end) {
-          const st = r.tag();
-          if (st === ((1 << 3) | 1)) v = r.double();
-          else if (st === ((2 << 3) | 0)) t = r.int64();
-          else r.skip(st & 7);
-        }
-        r.leave(outer);
-        if (!validTimestamp(t)) badTs = true;
-        sink.push(t, v);
+      case (2 << 3) | 2:
+        if (!readSample(r, sink)) badTs = true;
         break;
-      }
       case (3 << 3) | 2:
         r.bytesRange();
         exemplars++;

@@ -4,8 +4,9 @@
 // exemplars=4, metadata=5}, Sample{value=1 double, timestamp=2 int64, start_timestamp=3}.
 import type { Label } from "../../labels/index.ts";
 import { ProtoError, ProtoReader, lastStringHash } from "./protowire.ts";
+import { readSample } from "./sample.ts";
 import { SERIES_SEED, mixHash } from "../../tsdb/head/hash.ts";
-import { SampleSink, describeSeries, emptyDecoded, validTimestamp, validateLabels, type DecodedWrite } from "./decoded.ts";
+import { SampleSink, describeSeries, emptyDecoded, validateLabels, type DecodedWrite } from "./decoded.ts";
 
 export function decodeWriteRequestV2(body: Uint8Array): DecodedWrite {
   const out = emptyDecoded();
@@ -56,21 +57,9 @@ function decodeSeries(r: ProtoReader, symbols: string[], hashes: number[], out: 
       case (1 << 3) | 0: // unpacked, also legal on the wire
         refs.push(r.uint32());
         break;
-      case (2 << 3) | 2: {
-        const outer = r.enter();
-        let v = 0;
-        let t = 0;
-        while (r.pos < r.end) {
-          const st = r.tag();
-          if (st === ((1 << 3) | 1)) v = r.double();
-          else if (st === ((2 << 3) | 0)) t = r.int64();
-          else r.skip(st & 7); // start_timestamp (3) is not stored
-        }
-        r.leave(outer);
-        if (!validTimestamp(t)) badTs = true;
-        sink.push(t, v);
+      case (2 << 3) | 2:
+        if (!readSample(r, sink)) badTs = true;
         break;
-      }
       case (3 << 3) | 2:
         r.bytesRange();
         histograms++;
