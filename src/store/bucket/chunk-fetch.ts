@@ -5,9 +5,8 @@
 // each range reaches ESTIMATED_MAX_CHUNK bytes past its last chunk's start; the rare longer
 // chunk is fetched again alone. Every chunk's CRC32-C is verified.
 import type { Bucket } from "../../objstore/index.ts";
-import { crc32cUpdate, DecodeError, readBE32, readUvarint } from "../../tsdb/encoding/index.ts";
 import { CorruptionError } from "../../tsdb/errors.ts";
-import { refOffset, refSegment, SEGMENT_HEADER_SIZE, segmentFileName } from "../../tsdb/chunks/index.ts";
+import { parseChunkRecord, refOffset, refSegment, SEGMENT_HEADER_SIZE, segmentFileName } from "../../tsdb/chunks/index.ts";
 import type { RawChunk } from "../../tsdb/chunks/index.ts";
 
 export const MAX_GAP_BYTES = 512 * 1024;
@@ -116,26 +115,5 @@ const where = (block: string, seg: number) => ({ block, file: `chunks/${segmentF
 
 // The chunk at buf[pos], or the number of bytes needed when buf holds only part of it.
 function parseChunk(buf: Uint8Array, pos: number, block: string, seg: number, fileOff: number, fileSize: number): RawChunk | number {
-  let len: number;
-  let dataStart: number;
-  try {
-    const d = readUvarint(buf, pos, Math.min(buf.length, pos + 10));
-    len = d.value;
-    dataStart = d.next + 1;
-  } catch (e) {
-    if (e instanceof DecodeError && buf.length - pos < 10 && fileOff + (buf.length - pos) < fileSize) return Math.min(fileSize - fileOff, ESTIMATED_MAX_CHUNK * 4);
-    throw new CorruptionError(where(block, seg), `chunk at offset ${fileOff}: bad length: ${(e as Error).message}`);
-  }
-  const total = dataStart - pos + len + 4;
-  if (fileOff + total > fileSize) {
-    throw new CorruptionError(where(block, seg), `chunk at offset ${fileOff}: length ${len} runs past the end of the file (size ${fileSize})`);
-  }
-  if (pos + total > buf.length) return total;
-  const crcEnd = dataStart + len;
-  const want = readBE32(buf, crcEnd);
-  const got = crc32cUpdate(0, buf, dataStart - 1, crcEnd);
-  if (want !== got) {
-    throw new CorruptionError(where(block, seg), `chunk at offset ${fileOff}: checksum mismatch (stored ${want.toString(16)}, computed ${got.toString(16)})`);
-  }
-  return { encoding: buf[dataStart - 1], data: buf.subarray(dataStart, crcEnd) };
+  return parseChunkRecord(buf, pos, where(block, seg), fileOff, fileSize, Math.min(fileSize - fileOff, ESTIMATED_MAX_CHUNK * 4));
 }

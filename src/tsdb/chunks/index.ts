@@ -11,3 +11,4 @@ export {
 } from "./ref.ts";
 export { ChunkSegmentWriter } from "./segment-writer.ts";
 export { ChunkSegmentReader } from "./segment-reader.ts";
+export { parseChunkRecord } from "./record.ts";

@@ -2,7 +2,8 @@
 // object-storage ranges). Every chunk's CRC32-C is verified; damage raises a CorruptionError
 // naming the block, the segment file and the offset.
 import { runLimited, type ByteSource } from "../bytesource/index.ts";
-import { crc32cUpdate, readBE32, readUvarint, DecodeError } from "../encoding/index.ts";
+import { readBE32 } from "../encoding/index.ts";
+import { parseChunkRecord } from "./record.ts";
 import { CorruptionError } from "../errors.ts";
 import type { RawChunk } from "./encodings.ts";
 import { refOffset, refSegment, SEGMENT_HEADER_SIZE, SEGMENT_MAGIC, segmentFileName } from "./ref.ts";
@@ -120,34 +121,7 @@ export class ChunkSegmentReader {
 
   // Parses the chunk at buf[pos]; returns the number of bytes needed if buf is too short.
   private parse(buf: Uint8Array, pos: number, seg: number, fileOff: number, fileSize: number): RawChunk | number {
-    let len: number;
-    let dataStart: number;
-    try {
-      const d = readUvarint(buf, pos, Math.min(buf.length, pos + 10));
-      len = d.value;
-      dataStart = d.next + 1;
-    } catch (e) {
-      if (e instanceof DecodeError && buf.length - pos < 10 && fileOff + (buf.length - pos) < fileSize) return 16;
-      throw new CorruptionError(this.where(seg), `chunk at offset ${fileOff}: bad length: ${(e as Error).message}`);
-    }
-    const total = dataStart - pos + len + 4;
-    if (fileOff + total > fileSize) {
-      throw new CorruptionError(
-        this.where(seg),
-        `chunk at offset ${fileOff}: length ${len} runs past the end of the file (size ${fileSize})`,
-      );
-    }
-    if (pos + total > buf.length) return total;
-    const crcEnd = dataStart + len;
-    const want = readBE32(buf, crcEnd);
-    const got = crc32cUpdate(0, buf, dataStart - 1, crcEnd);
-    if (want !== got) {
-      throw new CorruptionError(
-        this.where(seg),
-        `chunk at offset ${fileOff}: checksum mismatch (stored ${want.toString(16)}, computed ${got.toString(16)})`,
-      );
-    }
-    return { encoding: buf[dataStart - 1], data: buf.subarray(dataStart, crcEnd) };
+    return parseChunkRecord(buf, pos, this.where(seg), fileOff, fileSize, 16);
   }
 
   async close(): Promise<void> {
