@@ -69,7 +69,7 @@ export const allInOneCommand: Command = {
     const logFn: LogFn = (level, msg, kv) => log[level](msg, kv as Record<string, LogValue> | undefined);
     const features = featuresFrom(f);
     const dataDir = resolve(str(f, "data-dir"));
-    const dirs = { bucket: join(dataDir, "bucket"), receive: join(dataDir, "receive"), compact: join(dataDir, "compact") };
+    const dirs = { bucket: join(dataDir, "bucket"), receive: join(dataDir, "receive"), compact: join(dataDir, "compact"), store: join(dataDir, "store") };
     for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
     const maxSamples = Number(str(f, "query.max-samples"));
     if (!Number.isInteger(maxSamples) || maxSamples <= 0) throw new FlagError("--query.max-samples must be a positive integer");
@@ -106,7 +106,7 @@ export const allInOneCommand: Command = {
     });
 
     // Read path over the bucket.
-    const bucketStore = new BucketStore({ bucket, logger: log.with({ part: "store" }), registry });
+    const bucketStore = new BucketStore({ bucket, logger: log.with({ part: "store" }), registry, dataDir: dirs.store });
 
     // Compactor over the same bucket.
     const compactor = new Compactor({

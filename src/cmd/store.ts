@@ -34,7 +34,7 @@ export const storeCommand: Command = {
     ...logFlags,
     { name: "objstore.config-file", help: "Path to the objstore YAML (type: FILESYSTEM|S3, config: …)" },
     { name: "objstore.config", help: "The objstore YAML itself (alternative to --objstore.config-file)" },
-    { name: "data-dir", default: "./data", help: "Local directory for the gateway's working files (created if missing; index-headers are kept in memory, see docs)" },
+    { name: "data-dir", default: "./data", help: "Local directory for the gateway's working files: one index-header file per block, <data-dir>/<ULID>/index-header, reused across restarts (created if missing)" },
     { name: "sync-block-duration", default: "3m", help: "Interval between syncs of the block list with the bucket" },
     { name: "ignore-deletion-marks-delay", default: "24h", help: "Blocks whose deletion mark is older than this are no longer served" },
     { name: "index-cache-size", default: "250MB", help: "Bytes of the in-memory LRU cache for postings and series entries" },
@@ -75,6 +75,7 @@ export const storeCommand: Command = {
       minTime: timeOrDuration(str(f, "min-time"), "min-time"),
       maxTime: timeOrDuration(str(f, "max-time"), "max-time"),
       concurrency: intFlag(f, "block-sync-concurrency") || 1,
+      dataDir,
     });
     // HTTP first so /-/healthy answers while the first sync runs; ready after it succeeds.
     readiness.markNotReady("initial block sync not finished");

@@ -1,7 +1,9 @@
 // One block of the bucket as the store gateway serves it: its meta, external labels and
-// resolution, the range-reading index (our "index-header": TOC, sampled symbol table and sampled
-// postings offset table kept in memory, built from range reads of the block's index object, never
-// from a download of the whole index), and the list of chunk segment files with their sizes.
+// resolution, the range-reading index, and the list of chunk segment files with their sizes.
+// The index's symbol table and postings offset table are read from the block's local
+// index-header file (Thanos's format, built once from range reads of the index object, never a
+// download of the whole index); in memory stay only the TOC and every 32nd symbol offset and
+// postings-offset entry. Postings lists, series entries and chunks are bucket range reads.
 import type { Bucket } from "../../objstore/index.ts";
 import { externalLabels, resolution, type BlockMeta } from "../../tsdb/block/meta.ts";
 import { CorruptionError } from "../../tsdb/errors.ts";
@@ -12,6 +14,7 @@ import { sortLabels, type Label } from "../../labels/index.ts";
 import { BucketByteSource, type RangeReadObserver } from "./bucket-source.ts";
 import type { IndexCache } from "./cache.ts";
 import { CachedIndex } from "./cached-index.ts";
+import { loadIndexReader, type IndexHeaderLoad } from "./index-header/index.ts";
 import { fetchChunks, type ChunkFetchStats, type SegmentFile } from "./chunk-fetch.ts";
 
 export interface BlockOpenOptions {
@@ -21,6 +24,12 @@ export interface BlockOpenOptions {
   symbolsInMemoryMaxBytes?: number;
   // Decoded 32-symbol pages cached per block when the symbol table is paged.
   symbolCachePages?: number;
+  // Local directory of this block (<data-dir>/<ULID>): its index-header file is kept there and
+  // reused across restarts. Without it the tables are sampled straight from the bucket at every
+  // open and symbol lookups are bucket range reads.
+  localDir?: string;
+  // Told how the index-header was obtained (for logs).
+  onIndexHeader?: (load: Omit<IndexHeaderLoad, "reader">) => void;
 }
 
 export class BucketBlock {
@@ -54,7 +63,15 @@ export class BucketBlock {
       if (bucket.isObjNotFoundErr(e)) throw new CorruptionError({ block: id, file: "index" }, "index object missing");
       throw e;
     }
-    const reader = await IndexReader.open(src, { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20, cachePages: opts.symbolCachePages ?? 256 });
+    const readerOpts = { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20, cachePages: opts.symbolCachePages ?? 256 };
+    let reader: IndexReader;
+    if (opts.localDir) {
+      const { reader: r, ...how } = await loadIndexReader(src, opts.localDir, id, readerOpts);
+      reader = r;
+      opts.onIndexHeader?.(how);
+    } else {
+      reader = await IndexReader.open(src, readerOpts);
+    }
     const segments = await listSegments(bucket, meta);
     return new BucketBlock(bucket, meta, new CachedIndex(id, reader, opts.cache), segments, src.size);
   }

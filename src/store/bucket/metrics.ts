@@ -17,6 +17,7 @@ export interface BucketStoreMetrics {
   syncFailures: Counter;
   bucketOps: Counter;
   bucketOpBytes: Counter;
+  indexHeaders: Counter;
   cacheStats: CacheStats;
 }
 
@@ -41,6 +42,7 @@ export function bucketStoreMetrics(r: Registry): BucketStoreMetrics {
     syncFailures: r.counter({ name: "thanos_blocks_meta_sync_failures_total", help: "Total blocks metadata synchronization failures." }),
     bucketOps: r.counter({ name: "thanos_objstore_bucket_operations_total", help: "Total number of bucket operations issued by the store gateway's readers.", labelNames: ["operation"] }),
     bucketOpBytes: r.counter({ name: "thanos_objstore_bucket_operation_fetched_bytes_total", help: "Bytes fetched from the bucket by the store gateway's readers.", labelNames: ["operation"] }),
+    indexHeaders: r.counter({ name: "aeon_bucket_store_index_headers_total", help: "Index-header files opened, by origin: reused from --data-dir, built (none there) or rebuilt (the local one was unusable).", labelNames: ["origin"] }),
     cacheStats: {
       onRequest: (t, n) => cacheRequests.inc(n, { item_type: t }),
       onHit: (t, n) => cacheHits.inc(n, { item_type: t }),

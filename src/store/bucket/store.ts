@@ -4,6 +4,8 @@
 // answers Series / LabelNames / LabelValues / Info from range reads of each block's index and
 // chunks, through the index cache. A block that turns out to be corrupted is reported once (log
 // line + aeon_bucket_store_corrupted_blocks_total) and no longer served; the others carry on.
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { InfoResponseSchema, StoreInfoSchema, TSDBInfoSchema, type InfoResponse } from "../../gen/thanos/info/rpc_pb.ts";
 import {
@@ -55,9 +57,13 @@ export interface BucketStoreOptions {
   // Blocks opened in parallel during a sync, and blocks queried in parallel per request.
   concurrency?: number;
   symbolsInMemoryMaxBytes?: number;
+  // Local working directory: each block's index-header file lives in <dataDir>/<ULID>/ and is
+  // reused after a restart. Without it, tables are sampled from the bucket at every open.
+  dataDir?: string;
 }
 
 const DAY = 24 * 3600 * 1000;
+const ULID_DIR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export class BucketStore implements StoreServer {
   private readonly blocks = new Map<string, BucketBlock>();
@@ -70,6 +76,7 @@ export class BucketStore implements StoreServer {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private syncing: Promise<void> | null = null;
   private stopped = false;
+  private cleanedLocal = false;
 
   constructor(private readonly opts: BucketStoreOptions) {
     this.log = opts.logger ?? nopLogger;
@@ -115,8 +122,14 @@ export class BucketStore implements StoreServer {
         this.cache.dropBlock?.(id);
         this.metrics.blockDrops.inc();
         await b.close().catch(() => {});
+        await this.removeLocal(id);
         this.log.info("dropped block", { block: id, reason: res.filtered.get(id) ?? "no longer in the bucket" });
       }
+    }
+    if (!this.cleanedLocal) {
+      // Once per process: index-headers of blocks that left the bucket while we were down.
+      this.cleanedLocal = true;
+      await this.removeStaleLocal(new Set(wanted.keys()));
     }
     for (const id of this.corrupted.keys()) if (!wanted.has(id)) this.corrupted.delete(id);
     const toLoad = [...wanted.values()].filter((m) => !this.blocks.has(m.ulid) && !this.corrupted.has(m.ulid));
@@ -138,16 +151,37 @@ export class BucketStore implements StoreServer {
           this.metrics.bucketOpBytes.inc(n, { operation: "get_range" });
         },
         symbolsInMemoryMaxBytes: this.opts.symbolsInMemoryMaxBytes,
+        localDir: this.opts.dataDir ? join(this.opts.dataDir, meta.ulid) : undefined,
+        onIndexHeader: ({ origin, rebuildReason }) => {
+          this.metrics.indexHeaders.inc(1, { origin });
+          if (origin === "rebuilt") this.log.warn("index-header was unusable and was rebuilt", { block: meta.ulid, reason: rebuildReason ?? "" });
+          else if (origin === "built") this.log.debug("built index-header", { block: meta.ulid });
+        },
       });
       if (this.stopped) return void (await b.close());
       this.blocks.set(meta.ulid, b);
       this.log.debug("loaded block", { block: meta.ulid, minTime: meta.minTime, maxTime: meta.maxTime, resolution: b.resolution });
     } catch (e) {
       this.metrics.blockLoadFailures.inc();
-      if (e instanceof CorruptionError) this.markCorrupted(meta.ulid, e);
+      if (e instanceof CorruptionError) {
+        this.markCorrupted(meta.ulid, e);
+        await this.removeLocal(meta.ulid);
+      }
       // Anything else (network, permissions) is retried at the next sync.
       else this.log.warn("loading block failed; will retry at next sync", { block: meta.ulid, err: e as Error });
     }
+  }
+
+  // Removes a block's local files (its index-header) once it is no longer served.
+  private async removeLocal(id: string): Promise<void> {
+    if (!this.opts.dataDir) return;
+    await rm(join(this.opts.dataDir, id), { recursive: true, force: true }).catch((e) => this.log.warn("cannot remove local block files", { block: id, err: e as Error }));
+  }
+
+  private async removeStaleLocal(keep: Set<string>): Promise<void> {
+    if (!this.opts.dataDir) return;
+    const names = await readdir(this.opts.dataDir).catch(() => [] as string[]);
+    for (const n of names) if (ULID_DIR.test(n) && !keep.has(n)) await this.removeLocal(n);
   }
 
   private markCorrupted(id: string, e: Error): void {
@@ -157,6 +191,7 @@ export class BucketStore implements StoreServer {
     this.log.error("block is corrupted; it is skipped and no longer served", { block: id, err: e });
     const b = this.blocks.get(id);
     if (b) {
+      void this.removeLocal(id);
       this.blocks.delete(id);
       this.cache.dropBlock?.(id);
       this.metrics.blocksLoaded.set(this.blocks.size);

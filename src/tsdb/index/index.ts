@@ -9,7 +9,7 @@ export {
   TOC_LEN,
 } from "./format.ts";
 export { IndexWriter, IndexWriterError } from "./writer.ts";
-export { IndexReader, type IndexReaderOptions } from "./reader.ts";
+export { IndexReader, readIndexTOC, type IndexReaderOptions, type IndexSections } from "./reader.ts";
 export { SymbolTable } from "./symbols.ts";
 export { PostingsTable, type PostingsRange } from "./postings-table.ts";
 export { postingsForMatchers, type PostingsIndex } from "./matchers.ts";

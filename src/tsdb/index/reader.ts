@@ -26,6 +26,16 @@ import { postingsForMatchers, type PostingsIndex } from "./matchers.ts";
 export interface IndexReaderOptions extends SymbolTableOptions {
   block?: string;
   file?: string;
+  // Where to read the symbol table and postings offset table from instead of the index itself:
+  // a local copy of both (the store gateway's index-header file), at the given offsets.
+  sections?: IndexSections;
+}
+
+export interface IndexSections {
+  src: ByteSource;
+  symbols: number;
+  postingsTable: number;
+  file: string; // named in corruption errors
 }
 
 // Speculative size of one series entry read (most are well under this).
@@ -46,6 +56,7 @@ export class IndexReader implements PostingsIndex {
     version: number,
     readonly symbols: SymbolTable,
     private readonly table: PostingsTable,
+    private readonly sectionsSrc?: ByteSource,
   ) {
     this.toc = toc;
     this.version = version;
@@ -54,34 +65,14 @@ export class IndexReader implements PostingsIndex {
 
   static async open(src: ByteSource, opts: IndexReaderOptions = {}): Promise<IndexReader> {
     const where: CorruptionWhere = { block: opts.block, file: opts.file ?? "index" };
-    const bad = (m: string) => new CorruptionError(where, m);
-    if (src.size < INDEX_HEADER_LEN + TOC_LEN) throw bad(`file too short (${src.size} bytes)`);
-    const [head, tocBytes] = await Promise.all([src.read(0, INDEX_HEADER_LEN), src.read(src.size - TOC_LEN, TOC_LEN)]);
-    const magic = readBE32(head, 0);
-    if (magic !== INDEX_MAGIC) throw bad(`invalid magic number ${magic.toString(16)}`);
-    const version = head[4];
-    if (version !== INDEX_FORMAT_V2 && version !== INDEX_FORMAT_V3) {
-      throw bad(`unsupported index format version ${version} (only 2 and 3 are read)`);
-    }
-    const storedCrc = readBE32(tocBytes, TOC_LEN - 4);
-    const crc = crc32c(tocBytes, 0, TOC_LEN - 4);
-    if (storedCrc !== crc) throw bad(`TOC checksum mismatch (stored ${storedCrc.toString(16)}, computed ${crc.toString(16)}): truncated or corrupted index`);
-    const toc: TOC = {
-      symbols: readBE64(tocBytes, 0),
-      series: readBE64(tocBytes, 8),
-      labelIndices: readBE64(tocBytes, 16),
-      labelIndicesTable: readBE64(tocBytes, 24),
-      postings: readBE64(tocBytes, 32),
-      postingsTable: readBE64(tocBytes, 40),
-    };
-    const limit = src.size - TOC_LEN;
-    for (const [k, v] of Object.entries(toc)) {
-      if (v > limit) throw bad(`TOC entry ${k} = ${v} points past the end of the index (${limit})`);
-    }
-    const symbols = await SymbolTable.open(src, toc.symbols, where, opts);
+    const { toc, version } = await readIndexTOC(src, where);
+    // With an index-header, the two tables come from it (same bytes, at its offsets).
+    const sec = opts.sections;
+    const tablesWhere: CorruptionWhere = sec ? { block: opts.block, file: sec.file } : where;
+    const symbols = await SymbolTable.open(sec?.src ?? src, sec?.symbols ?? toc.symbols, tablesWhere, opts);
     const postingsEnd = nextSectionAfter(toc, toc.postings, toc.postingsTable);
-    const table = await PostingsTable.open(src, toc.postingsTable, postingsEnd, where);
-    return new IndexReader(src, where, toc, version, symbols, table);
+    const table = await PostingsTable.open(sec?.src ?? src, sec?.postingsTable ?? toc.postingsTable, postingsEnd, tablesWhere);
+    return new IndexReader(src, where, toc, version, symbols, table, sec?.src);
   }
 
   // Label names present in the block, sorted (without the all-postings key "").
@@ -301,7 +292,7 @@ export class IndexReader implements PostingsIndex {
   }
 
   async close(): Promise<void> {
-    await this.src.close?.();
+    await Promise.all([this.src.close?.(), this.sectionsSrc?.close?.()]);
   }
 }
 
@@ -310,4 +301,33 @@ function nextSectionAfter(toc: TOC, start: number, fallback: number): number {
   let best = fallback;
   for (const v of Object.values(toc)) if (v > start && v < best) best = v;
   return best;
+}
+
+// Reads and checks the index's header (magic, version) and TOC (CRC, offsets inside the file).
+export async function readIndexTOC(src: ByteSource, where: CorruptionWhere): Promise<{ toc: TOC; version: number }> {
+  const bad = (m: string) => new CorruptionError(where, m);
+  if (src.size < INDEX_HEADER_LEN + TOC_LEN) throw bad(`file too short (${src.size} bytes)`);
+  const [head, tocBytes] = await Promise.all([src.read(0, INDEX_HEADER_LEN), src.read(src.size - TOC_LEN, TOC_LEN)]);
+  const magic = readBE32(head, 0);
+  if (magic !== INDEX_MAGIC) throw bad(`invalid magic number ${magic.toString(16)}`);
+  const version = head[4];
+  if (version !== INDEX_FORMAT_V2 && version !== INDEX_FORMAT_V3) {
+    throw bad(`unsupported index format version ${version} (only 2 and 3 are read)`);
+  }
+  const storedCrc = readBE32(tocBytes, TOC_LEN - 4);
+  const crc = crc32c(tocBytes, 0, TOC_LEN - 4);
+  if (storedCrc !== crc) throw bad(`TOC checksum mismatch (stored ${storedCrc.toString(16)}, computed ${crc.toString(16)}): truncated or corrupted index`);
+  const toc: TOC = {
+    symbols: readBE64(tocBytes, 0),
+    series: readBE64(tocBytes, 8),
+    labelIndices: readBE64(tocBytes, 16),
+    labelIndicesTable: readBE64(tocBytes, 24),
+    postings: readBE64(tocBytes, 32),
+    postingsTable: readBE64(tocBytes, 40),
+  };
+  const limit = src.size - TOC_LEN;
+  for (const [k, v] of Object.entries(toc)) {
+    if (v > limit) throw bad(`TOC entry ${k} = ${v} points past the end of the index (${limit})`);
+  }
+  return { toc, version };
 }
