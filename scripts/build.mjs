@@ -3,10 +3,13 @@
 //  2. The wasm bytes inlined as base64 in src/gen/kernels-wasm.ts, so every runtime and the
 //     single-file binary load the kernels without reading a file beside the program.
 //  3. `buf generate` for proto/ when it holds .proto files -> src/gen/*_pb.ts
+//  4. src/cli.ts bundled with esbuild into build/aeon.mjs, which bin/aeon runs on Node instead of
+//     transpiling through tsx (scripts/bundle.mjs). Last, because it inlines src/gen/.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleCli } from "./bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -43,3 +46,4 @@ function generateProtos() {
 
 buildKernels();
 generateProtos();
+log(`build/aeon.mjs ${await bundleCli({ root })} bytes`);

@@ -2,10 +2,14 @@
 // Node 20 has no test globs, so the file list is collected here. Tests that prove Bun and Deno
 // (tests/runtime/) are node:test files too: they spawn the other runtimes themselves.
 // Extra args filter files by substring: `npm test -- tsdb/index`.
+// The CLI bundle (build/aeon.mjs) is rebuilt first, so components the tests start through bin/aeon
+// run the current source from the bundle; kernels and protos are NOT regenerated here (slow; run
+// `npm run build` after changing assembly/ or proto/).
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleCli } from "./bundle.mjs";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const filters = process.argv.slice(2);
@@ -26,6 +30,15 @@ const files = walk(join(root, "tests"))
 if (files.length === 0) {
   console.error("run-tests: no test files matched");
   process.exit(1);
+}
+try {
+  const started = Date.now();
+  const bytes = await bundleCli({ root });
+  console.error(`run-tests: bundled build/aeon.mjs (${(bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms`);
+} catch (e) {
+  // A source file that does not compile fails its tests anyway; bin/aeon falls back to tsx
+  // while the old bundle is older than the source, so run the tests rather than stop here.
+  console.error(`run-tests: bundling build/aeon.mjs failed, bin/aeon will run from source: ${e.message}`);
 }
 // Many tests wait on child processes (Prometheus, our own servers), so run a few files at once
 // even on a 2-core machine.

@@ -22,11 +22,11 @@ export const harnessOptions: EngineOptions = {
 export class EngineUnavailableError extends Error {}
 
 export async function loadEngine(opts: EngineOptions = harnessOptions): Promise<TestEngine> {
-  // A computed specifier keeps type-checking independent of the engine's presence.
-  const spec = "../engine/index.ts";
+  // A literal specifier, so bundlers (esbuild for build/aeon.mjs, `bun build --compile`) include
+  // the engine; a computed one would be resolved at run time next to the bundle, where no .ts is.
   let mod: { Engine?: new (o: EngineOptions) => TestEngine };
   try {
-    mod = await import(spec);
+    mod = (await import("../engine/index.ts")) as typeof mod;
   } catch (e) {
     throw new EngineUnavailableError(`PromQL engine not available (src/promql/engine/index.ts): ${(e as Error).message}`);
   }
