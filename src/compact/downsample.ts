@@ -4,7 +4,7 @@
 // first/last window timestamps (the count aggregate), and chunks with no aggregate data are
 // skipped. The new block keeps the input's time range, compaction level and sources, and
 // records the resolution in thanos.downsample.
-import { AGGREGATES, decodeXorChunks, downsampleAggr, downsampleRaw, encodeXorChunk, type DownsampledSeries } from "../kernels/index.ts";
+import { AGGREGATES, compactSamples, decodeXorChunks, downsampleAggr, downsampleRaw, encodeXorChunk, type DownsampledSeries } from "../kernels/index.ts";
 import { decodeAggrChunkRaw, encodeAggrChunk, type AggrChunkParts } from "../tsdb/chunkenc/index.ts";
 import { BlockWriter, ChunkEncoding, type BlockMeta, type BlockReader, type ChunkInput, type ThanosMeta } from "../tsdb/index.ts";
 import { isDeleted } from "../tsdb/tombstones/index.ts";
@@ -69,12 +69,8 @@ function downsampleRawSeries(s: CursorSeries, resolution: number, stats: Downsam
   if (payloads.length === 0) return null;
   let { ts, vs } = decodeXorChunks(payloads);
   if (s.deleted) {
-    let n = 0;
-    for (let i = 0; i < ts.length; i++) {
-      if (isDeleted(s.deleted, ts[i])) continue;
-      ts[n] = ts[i];
-      vs[n++] = vs[i];
-    }
+    const del = s.deleted;
+    const n = compactSamples(ts, vs, (t) => !isDeleted(del, t)); // values as bits: stale markers kept on Bun
     ts = ts.slice(0, n);
     vs = vs.slice(0, n);
   }

@@ -5,7 +5,7 @@
 // decoded and merged by the WASM kernel — `chain` (Thanos's default one-to-one merge: equal
 // timestamps collapse) or `penalty` (the querier's HA dedup) — and re-encoded into XOR chunks.
 import { compareLabels, type Labels } from "../labels/index.ts";
-import { decodeXorChunks, encodeXorChunk, mergeDedup, xorSampleCount, type DedupAlgorithm, type Samples } from "../kernels/index.ts";
+import { compactSamples, decodeXorChunks, encodeXorChunk, mergeDedup, xorSampleCount, type DedupAlgorithm, type Samples } from "../kernels/index.ts";
 import { decodeAggrChunkRaw } from "../tsdb/chunkenc/index.ts";
 import { BlockWriter, ChunkEncoding, DEFAULT_SAMPLES_PER_CHUNK, type BlockMeta, type BlockReader, type ChunkInput, type ThanosMeta } from "../tsdb/index.ts";
 import { isDeleted } from "../tsdb/tombstones/index.ts";
@@ -145,12 +145,7 @@ function reencode(cluster: Piece[], inputs: readonly BlockReader[], opts: MergeO
       series.push({ ts: d.ts, vs: d.vs });
       continue;
     }
-    let n = 0;
-    for (let k = 0; k < d.ts.length; k++) {
-      if (isDeleted(del, d.ts[k])) continue;
-      d.ts[n] = d.ts[k];
-      d.vs[n++] = d.vs[k];
-    }
+    const n = compactSamples(d.ts, d.vs, (t) => !isDeleted(del, t)); // values as bits: stale markers kept on Bun
     series.push({ ts: d.ts.slice(0, n), vs: d.vs.slice(0, n) });
   }
   const merged = series.length === 1 ? series[0] : mergeDedup(opts.dedup ?? "chain", series);

@@ -1,6 +1,7 @@
 // Public surface of the kernels: WASM kernels with typed wrappers, and their TypeScript
 // reference implementations.
 export * from "./xor-errors.ts";
+export { compactSamples, f64Words, F64_HI, F64_LO, hiWordOf, isStaleMarkerAt, isStaleMarkerWords, loWordOf } from "./f64-bits.ts";
 export { XorAppender, xorDecode, xorDecodeInto, xorEncode, xorSampleCount } from "./xor-ref.ts";
 export { decodeXorChunk, decodeXorChunks, decodeXorChunksInArena, decodeXorInto, encodeXorChunk, type ArenaDecoded } from "./xor.ts";
 export { dedupPenalty, DedupKernelError, mergeChain, mergeDedup, mergeDedupInArena, overlapSplit } from "./dedup.ts";

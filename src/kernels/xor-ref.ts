@@ -6,6 +6,7 @@
 //   xor(v) — all MSB-first, final byte zero padded.
 // Values are handled as (hi, lo) uint32 bit pairs so NaN payloads (the stale marker) survive.
 import { BitReader, BitWriter } from "./xor-bits.ts";
+import { F64_HI, F64_LO } from "./f64-bits.ts";
 import {
   XOR_ERR_INPUT,
   XOR_ERR_TIMESTAMP,
@@ -22,9 +23,8 @@ import {
 export * from "./xor-errors.ts";
 
 const TWO32 = 4294967296;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const HI = LITTLE_ENDIAN ? 1 : 0;
-const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = F64_HI;
+const LO = F64_LO;
 const scratchF = new Float64Array(1);
 const scratchU = new Uint32Array(scratchF.buffer);
 

@@ -2,6 +2,7 @@
 // Float64Arrays of timestamps (ms) and values, never an object per sample.
 import type { Labels } from "../labels/labels.ts";
 import type { FloatHistogram } from "./histogram.ts";
+import { isStaleMarkerAt } from "../kernels/f64-bits.ts";
 
 export interface Scalar {
   type: "scalar";
@@ -51,6 +52,12 @@ export function isStaleNaN(v: number): boolean {
   if (v === v) return false;
   f64[0] = v;
   return u32[1] === STALE_NAN_BITS_HI && u32[0] === STALE_NAN_BITS_LO;
+}
+// Whether stored sample vs[i] is the staleness marker, judged from its bits. Stored samples are
+// checked this way, not with isStaleNaN(vs[i]): on Bun (JavaScriptCore) a NaN read out of a
+// Float64Array into a JS number has already lost its payload.
+export function isStaleAt(vs: Float64Array, i: number): boolean {
+  return isStaleMarkerAt(vs, i);
 }
 export function staleNaN(): number {
   u32[1] = STALE_NAN_BITS_HI;

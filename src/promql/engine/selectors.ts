@@ -2,7 +2,7 @@
 // selectors and subqueries) as raw typed arrays plus per-step window ends.
 import type { MatrixSelector, SubqueryExpr, VectorSelector } from "../ast.ts";
 import type { StoredSeries } from "../queryable.ts";
-import { isStaleNaN } from "../value.ts";
+import { isStaleAt } from "../value.ts";
 import type { Ctx } from "./context.ts";
 import { durationMs, refTimes } from "./durations.ts";
 import { newStepSeries, type StepSeries } from "./series.ts";
@@ -68,7 +68,7 @@ export async function evalVectorSelector(ctx: Ctx, vs: VectorSelector, withTs = 
       while (j + 1 < ts.length && ts[j + 1] <= ref) j++;
       if (j < 0 || ts[j] <= ref - lookback) continue;
       const v = vals[j];
-      if (v !== v && isStaleNaN(v)) continue;
+      if (v !== v && isStaleAt(vals, j)) continue;
       // Native histogram samples are not evaluated yet (later issue): no float value here.
       if (hs && hs[j] !== undefined) continue;
       ss.vals[i] = vs.smoothed ? smoothedAt(ts, vals, j, ref, lookback) : v;
@@ -88,7 +88,7 @@ export async function evalVectorSelector(ctx: Ctx, vs: VectorSelector, withTs = 
 // histogram samples until histogram evaluation lands (later issue).
 function skip(s: StoredSeries, i: number): boolean {
   const v = s.vs[i];
-  return (v !== v && isStaleNaN(v)) || (s.hs !== undefined && s.hs[i] !== undefined);
+  return (v !== v && isStaleAt(s.vs, i)) || (s.hs !== undefined && s.hs[i] !== undefined);
 }
 
 function dropStale(s: StoredSeries, withSt: boolean): RangeSeries {

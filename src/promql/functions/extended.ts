@@ -8,7 +8,7 @@
 import type { VectorSelector } from "../ast.ts";
 import { execError } from "../engine/context.ts";
 import type { RangeSeries } from "../engine/values.ts";
-import { isStaleNaN } from "../value.ts";
+import { isStaleAt } from "../value.ts";
 
 const ANCHORED = ["changes", "delta", "increase", "rate", "resets"];
 const SMOOTHED = ["delta", "increase", "rate"];
@@ -103,7 +103,7 @@ export function extendedValue(
 // `metric smoothed` as an instant vector selector: linear interpolation at the reference time
 // between the last sample at or before it and the next one; carried forward at the end.
 export function smoothedAt(ts: Float64Array, vs: Float64Array, j: number, ref: number, lookback: number): number {
-  if (ts[j] === ref || j + 1 >= ts.length || ts[j + 1] > ref + lookback || isStaleNaN(vs[j + 1])) return vs[j];
+  if (ts[j] === ref || j + 1 >= ts.length || ts[j + 1] > ref + lookback || isStaleAt(vs, j + 1)) return vs[j];
   const frac = (ref - ts[j]) / (ts[j + 1] - ts[j]);
   return vs[j] + (vs[j + 1] - vs[j]) * frac;
 }

@@ -11,7 +11,7 @@ import { execError } from "../engine/context.ts";
 import { atMs, offsetMs } from "../engine/durations.ts";
 import { newStepSeries, type StepSeries } from "../engine/series.ts";
 import type { EvalValue } from "../engine/values.ts";
-import { isStaleNaN } from "../value.ts";
+import { isStaleAt } from "../value.ts";
 import type { Evaluate } from "./args.ts";
 
 const ID_LABELS = ["instance", "job"];
@@ -90,7 +90,7 @@ export async function evalInfo(ctx: Ctx, call: Call, ev: Evaluate): Promise<Eval
           a = mid + 1;
         } else b = mid - 1;
       }
-      if (j < 0 || s.ts[j] <= refs[i] - lookback || isStaleNaN(s.vs[j])) continue;
+      if (j < 0 || s.ts[j] <= refs[i] - lookback || isStaleAt(s.vs, j)) continue;
       is.vals[i] = 1;
       is.ts[i] = s.ts[j];
     }

@@ -2,22 +2,45 @@
 // send each other over thanos.WriteableStore/RemoteWrite).
 import { create } from "@bufbuild/protobuf";
 import { WriteRequestSchema, type WriteRequest } from "../../gen/thanos/store/rpc_pb.ts";
-import { SampleSchema, TimeSeriesSchema } from "../../gen/thanos/store/prompb_copy_pb.ts";
+import { WireType } from "@bufbuild/protobuf/wire";
+import { SampleSchema, TimeSeriesSchema, type Sample } from "../../gen/thanos/store/prompb_copy_pb.ts";
+import { f64Words, F64_HI, F64_LO } from "../../kernels/f64-bits.ts";
 import { LabelSchema } from "../../gen/thanos/store/types_pb.ts";
 import type { WriteBatch, WriteSeries } from "../../tsdb/head/index.ts";
 import { validateLabels, validTimestamp } from "../remote-write/index.ts";
 import { describeSeries } from "../remote-write/decoded.ts";
 
 export function toWriteRequest(tenant: string, replica: number, b: WriteBatch, series: readonly WriteSeries[]): WriteRequest {
+  const words = f64Words(b.vs);
   return create(WriteRequestSchema, {
     tenant,
     replica: BigInt(replica),
     timeseries: series.map((s) => {
       const samples = [];
-      for (let j = s.start; j < s.end; j++) samples.push(create(SampleSchema, { value: b.vs[j], timestamp: BigInt(b.ts[j]) }));
+      for (let j = s.start; j < s.end; j++) {
+        const v = b.vs[j];
+        if (v === v) samples.push(create(SampleSchema, { value: v, timestamp: BigInt(b.ts[j]) }));
+        else samples.push(nanSample(words[2 * j + F64_HI], words[2 * j + F64_LO], b.ts[j]));
+      }
       return create(TimeSeriesSchema, { labels: s.labels.map((l) => create(LabelSchema, { name: l.name, value: l.value })), samples });
     }),
   });
+}
+
+// A NaN sample (a stale marker, say) with its exact bits. protobuf-es writes doubles from JS
+// numbers, which lose NaN payloads on Bun, so the bits go out as an unknown field 1 of wire type
+// fixed64 — the same bytes a double field has — and `value` stays 0, which proto3 omits.
+// TODO: the receiving side (fromWriteRequest) still gets `value` from protobuf-es's double
+// reader, so a Bun receiver of forwarded writes sees a plain NaN; keeping the bits there needs a
+// raw decode of thanos.WriteableStore/RemoteWrite requests in src/store/grpc.
+function nanSample(hi: number, lo: number, t: number): Sample {
+  const bytes = new Uint8Array(8);
+  const dv = new DataView(bytes.buffer);
+  dv.setUint32(0, lo, true);
+  dv.setUint32(4, hi, true);
+  const s = create(SampleSchema, { value: 0, timestamp: BigInt(t) });
+  s.$unknown = [{ no: 1, wireType: WireType.Bit64, data: bytes }];
+  return s;
 }
 
 export interface ReceivedWrite {

@@ -2,6 +2,7 @@
 // samples in shared typed arrays, plus counts and the first reason any series was refused.
 import { compareStrings, type Label } from "../../labels/index.ts";
 import { XOR_TS_LIMIT } from "../../kernels/xor-errors.ts";
+import { f64Words, F64_HI, F64_LO } from "../../kernels/f64-bits.ts";
 import type { WriteBatch, WriteSeries } from "../../tsdb/head/index.ts";
 
 export interface DecodedWrite extends WriteBatch {
@@ -15,24 +16,29 @@ export interface DecodedWrite extends WriteBatch {
   firstInvalid?: string;
 }
 
-// Growable sample arrays shared by all series of one request.
+// Growable sample arrays shared by all series of one request. Values are written as words
+// through `vw` (a view of `vs`), never as JS numbers: see kernels/f64-bits.ts.
 export class SampleSink {
   ts = new Float64Array(1024);
   vs = new Float64Array(1024);
+  private vw = f64Words(this.vs);
   n = 0;
 
-  push(t: number, v: number): void {
+  pushBits(t: number, hi: number, lo: number): void {
     if (this.n === this.ts.length) {
       const ts = new Float64Array(this.n * 2);
       const vs = new Float64Array(this.n * 2);
       ts.set(this.ts);
-      vs.set(this.vs);
+      vs.set(this.vs); // same-type bulk copy: bits kept
       this.ts = ts;
       this.vs = vs;
+      this.vw = f64Words(vs);
     }
-    this.ts[this.n] = t;
-    this.vs[this.n] = v;
-    this.n++;
+    const i = this.n;
+    this.ts[i] = t;
+    this.vw[2 * i + F64_HI] = hi;
+    this.vw[2 * i + F64_LO] = lo;
+    this.n = i + 1;
   }
 }
 

@@ -14,6 +14,8 @@ export class ProtoReader {
   readonly view: DataView;
   pos: number;
   end: number;
+  wordHi = 0; // set by fixed64Words()
+  wordLo = 0;
 
   constructor(buf: Uint8Array, pos = 0, end = buf.length) {
     this.buf = buf;
@@ -75,6 +77,16 @@ export class ProtoReader {
     return v > -9007199254740992 && v < 9007199254740992 ? v : NaN;
   }
 
+  // A fixed64 field (a double's bits) as two uint32 words in wordHi/wordLo. Doubles that may be
+  // stale markers are read this way: a JS number would lose the NaN payload on Bun.
+  fixed64Words(): void {
+    if (this.pos + 8 > this.end) throw new ProtoError("truncated fixed64");
+    this.wordLo = this.view.getUint32(this.pos, true);
+    this.wordHi = this.view.getUint32(this.pos + 4, true);
+    this.pos += 8;
+  }
+
+  // A double as a JS number: NaN payloads are lost on Bun, so sample values use fixed64Words.
   double(): number {
     if (this.pos + 8 > this.end) throw new ProtoError("truncated fixed64");
     const v = this.view.getFloat64(this.pos, true);

@@ -2,7 +2,7 @@
 // Chunks are fetched per batch of series with coalesced reads and decoded by the WASM XOR
 // kernel in one call per series; samples outside [mint, maxt] or under a tombstone are dropped.
 import type { Label, Labels, Matcher } from "../../labels/index.ts";
-import { decodeXorChunks } from "../../kernels/index.ts";
+import { compactSamples, decodeXorChunks } from "../../kernels/index.ts";
 import { decodeAggrChunkRaw, type AggrType } from "../chunkenc/index.ts";
 import { ChunkEncoding, chunkEncodingName } from "../chunks/index.ts";
 import { CorruptionError, describeError } from "../errors.ts";
@@ -50,14 +50,8 @@ export async function* iterSeriesSamples(
         throw new CorruptionError({ block: block.ulid, file: "chunks" }, `series ${fmtLabels(e.labels)}: ${describeError(err)}`);
       }
       const deleted = block.tombstones.get(e.ref);
-      let n = 0;
-      for (let j = 0; j < d.ts.length; j++) {
-        const t = d.ts[j];
-        if (t < mint || t > maxt || (deleted && isDeleted(deleted, t))) continue;
-        d.ts[n] = t;
-        d.vs[n] = d.vs[j];
-        n++;
-      }
+      // Values move as bits: a stale marker read into a JS number loses its payload on Bun.
+      const n = compactSamples(d.ts, d.vs, (t) => !(t < mint || t > maxt || (deleted && isDeleted(deleted, t))));
       if (n > 0) yield { labels: e.labels, ts: d.ts.slice(0, n), vs: d.vs.slice(0, n) };
     }
   }

@@ -6,6 +6,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { compareLabels, labelsKey, type Labels } from "../../labels/index.ts";
 import { labelsHash } from "./hash.ts";
+import { f64Words, F64_HI, F64_LO } from "../../kernels/f64-bits.ts";
 import {
   WALWriter,
   createCheckpoint,
@@ -15,7 +16,7 @@ import {
   encodeSamples,
   encodeSeries,
   newSampleBatch,
-  pushSample,
+  pushSampleBits,
   replayWAL,
   repairWAL,
   RECORD_SAMPLES,
@@ -115,7 +116,10 @@ export class LocalTSDB {
             const s = head.getByRef(batch.refs[i]);
             // Samples of unknown series or refused by the append rules are dropped, as in
             // Prometheus's replay (they were never acknowledged as stored, or are duplicates).
-            if (s && head.append(s, batch.ts[i], batch.vs[i], head.minValidTime) === APPEND_OK) stats.samples++;
+            if (!s) continue;
+            const hi = batch.vbits[2 * i + F64_HI];
+            const lo = batch.vbits[2 * i + F64_LO];
+            if (head.appendBits(s, batch.ts[i], hi, lo, head.minValidTime) === APPEND_OK) stats.samples++;
           }
           break;
         }
@@ -160,6 +164,8 @@ export class LocalTSDB {
     const minValid = head.appendMinValidTime();
     const created: RefSeries[] = [];
     const out = newSampleBatch(Math.max(16, b.ts.length));
+    // Values are read as bits (never as JS numbers): stale markers must keep their payload.
+    const vbits = f64Words(b.vs);
     for (let i = 0; i < b.series.length; i++) {
       const ws = b.series[i];
       if (ws.end <= ws.start) continue;
@@ -170,10 +176,11 @@ export class LocalTSDB {
       }
       for (let j = ws.start; j < ws.end; j++) {
         const t = b.ts[j];
-        const v = b.vs[j];
-        const code = head.append(series, t, v, minValid);
+        const hi = vbits[2 * j + F64_HI];
+        const lo = vbits[2 * j + F64_LO];
+        const code = head.appendBits(series, t, hi, lo, minValid);
         if (code === APPEND_OK) {
-          pushSample(out, series.ref, t, v);
+          pushSampleBits(out, series.ref, t, hi, lo);
           continue;
         }
         if (code === APPEND_DUPLICATE_IGNORED) sum.duplicatesIgnored++;

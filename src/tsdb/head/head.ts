@@ -3,7 +3,8 @@
 // db.ts, which calls into the head in the same order it writes the WAL.
 import { compareLabels, type Labels, type Matcher } from "../../labels/index.ts";
 import { labelsHash } from "./hash.ts";
-import { xorDecode } from "../../kernels/xor-ref.ts";
+import { xorDecodeInto, xorSampleCount } from "../../kernels/xor-ref.ts";
+import { compactSamples, hiWordOf, loWordOf } from "../../kernels/f64-bits.ts";
 import { Postings } from "./postings.ts";
 import {
   APPEND_DUPLICATE_IGNORED,
@@ -114,12 +115,18 @@ export class Head {
   }
 
   // Appends one sample under the Prometheus rules; `minValid` is appendMinValidTime() taken
-  // once per batch, as Prometheus's appender does.
+  // once per batch, as Prometheus's appender does. A value given as a JS number has lost a NaN
+  // payload on Bun: paths that may carry stale markers use appendBits.
   append(s: MemSeries, t: number, v: number, minValid: number): HeadAppendCode {
+    return this.appendBits(s, t, hiWordOf(v), loWordOf(v), minValid);
+  }
+
+  // append() with the value as its IEEE-754 bits (hi, lo uint32 words).
+  appendBits(s: MemSeries, t: number, hi: number, lo: number, minValid: number): HeadAppendCode {
     if (t < minValid) return APPEND_TOO_OLD;
-    const code = s.appendable(t, v);
+    const code = s.appendable(t, hi, lo);
     if (code !== APPEND_OK) return code;
-    s.append(t, v, this.chunkRange, this.samplesPerChunk);
+    s.append(t, hi, lo, this.chunkRange, this.samplesPerChunk);
     if (t < this.minTime) this.minTime = t;
     if (t > this.maxTime) this.maxTime = t;
     this.numSamples++;
@@ -143,23 +150,21 @@ export class Head {
     return out;
   }
 
-  // select() decoded into samples within [mint, maxt], tombstoned samples removed.
+  // select() decoded into samples within [mint, maxt], tombstoned samples removed. Values are
+  // moved as bits only (typed-array copies), so stale markers keep their payload.
   selectSamples(matchers: readonly Matcher[], mint: number, maxt: number): SeriesSamples[] {
     const out: SeriesSamples[] = [];
     for (const hs of this.select(matchers, mint, maxt)) {
       const s = this.byRef.get(hs.ref)!;
-      const ts: number[] = [];
-      const vs: number[] = [];
-      for (const c of hs.chunks) {
-        const d = xorDecode(c.data);
-        for (let i = 0; i < d.ts.length; i++) {
-          const t = d.ts[i];
-          if (t < mint || t > maxt || t < this.minValidTime || s.isDeleted(t)) continue;
-          ts.push(t);
-          vs.push(d.vs[i]);
-        }
-      }
-      if (ts.length) out.push({ labels: hs.labels, ts: Float64Array.from(ts), vs: Float64Array.from(vs) });
+      let total = 0;
+      for (const c of hs.chunks) total += xorSampleCount(c.data);
+      const ts = new Float64Array(total);
+      const vs = new Float64Array(total);
+      let at = 0;
+      for (const c of hs.chunks) at += xorDecodeInto(c.data, ts, vs, at);
+      const keep = (t: number) => !(t < mint || t > maxt || t < this.minValidTime || s.isDeleted(t));
+      const n = compactSamples(ts, vs, keep);
+      if (n) out.push({ labels: hs.labels, ts: ts.slice(0, n), vs: vs.slice(0, n) });
     }
     return out;
   }

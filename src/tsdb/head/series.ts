@@ -18,15 +18,6 @@ export interface HeadChunk {
   data: Uint8Array; // XOR chunk bytes (encoding 1)
 }
 
-const scratch = new Float64Array(2);
-const scratchBits = new Uint32Array(scratch.buffer);
-
-function sameBits(a: number, b: number): boolean {
-  scratch[0] = a;
-  scratch[1] = b;
-  return scratchBits[0] === scratchBits[2] && scratchBits[1] === scratchBits[3];
-}
-
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
@@ -36,7 +27,10 @@ export class MemSeries {
   private appMint = 0;
   private appNextAt = 0; // end of the chunk range the open chunk started in
   maxTime = -Infinity; // newest sample ever appended (kept after truncation for ordering)
-  lastValue = 0;
+  // Bits of the newest value (hi, lo words): values travel as bits through the head so a
+  // stale marker keeps its NaN payload on Bun too (see kernels/f64-bits.ts).
+  lastHi = 0;
+  lastLo = 0;
   deleted: Array<{ mint: number; maxt: number }> | null = null; // tombstones
 
   constructor(ref: number, labels: Labels, hash: number) {
@@ -47,24 +41,25 @@ export class MemSeries {
 
   // Prometheus's rule: newer samples are appended; an older one is out of order; one at the
   // same timestamp is a silent no-op when the value is bit-identical, else a duplicate error.
-  appendable(t: number, v: number): AppendCode {
+  appendable(t: number, hi: number, lo: number): AppendCode {
     if (t > this.maxTime) return APPEND_OK;
     if (t < this.maxTime) return APPEND_OUT_OF_ORDER;
-    return sameBits(v, this.lastValue) ? APPEND_DUPLICATE_IGNORED : APPEND_DUPLICATE_TS;
+    return hi >>> 0 === this.lastHi && lo >>> 0 === this.lastLo ? APPEND_DUPLICATE_IGNORED : APPEND_DUPLICATE_TS;
   }
 
   // Appends after appendable() said APPEND_OK. Chunks are cut at 120 samples and at chunk
   // range boundaries, so no chunk ever straddles a 2h block boundary.
-  append(t: number, v: number, chunkRange: number, samplesPerChunk: number): void {
+  append(t: number, hi: number, lo: number, chunkRange: number, samplesPerChunk: number): void {
     if (this.app && (this.app.count >= samplesPerChunk || t >= this.appNextAt)) this.closeChunk();
     if (!this.app) {
       this.app = new XorAppender();
       this.appMint = t;
       this.appNextAt = (Math.floor(t / chunkRange) + 1) * chunkRange;
     }
-    this.app.append(t, v);
+    this.app.appendBits(t, hi, lo);
     this.maxTime = t;
-    this.lastValue = v;
+    this.lastHi = hi >>> 0;
+    this.lastLo = lo >>> 0;
   }
 
   private closeChunk(): void {

@@ -41,9 +41,12 @@ export class ByteWriter {
     this.len += 8;
   }
 
-  f64(v: number): void {
+  // A float64 given as its bits, big-endian. There is deliberately no setFloat64 path: values
+  // may be NaNs with a payload (stale markers), which a JS number loses on Bun.
+  f64Words(hi: number, lo: number): void {
     this.ensure(8);
-    this.view.setFloat64(this.len, v);
+    this.view.setUint32(this.len, hi);
+    this.view.setUint32(this.len + 4, lo);
     this.len += 8;
   }
 
@@ -109,6 +112,8 @@ export class ByteReader {
   readonly view: DataView;
   pos: number;
   readonly end: number;
+  wordHi = 0; // set by f64Words()
+  wordLo = 0;
 
   constructor(buf: Uint8Array, pos = 0, end = buf.length) {
     this.buf = buf;
@@ -144,11 +149,12 @@ export class ByteReader {
     return v;
   }
 
-  f64(): number {
+  // The counterpart of ByteWriter.f64Words: a big-endian float64's bits into wordHi/wordLo.
+  f64Words(): void {
     this.need(8);
-    const v = this.view.getFloat64(this.pos);
+    this.wordHi = this.view.getUint32(this.pos);
+    this.wordLo = this.view.getUint32(this.pos + 4);
     this.pos += 8;
-    return v;
   }
 
   uvarint(): number {

@@ -17,8 +17,9 @@ import {
   encodeSeries,
   encodeTombstones,
   newSampleBatch,
-  pushSample,
+  pushSampleBits,
 } from "./records.ts";
+import { F64_HI, F64_LO } from "../../kernels/f64-bits.ts";
 import { checkpointName, lastCheckpoint, listSegments, segmentName } from "./segments.ts";
 import { WALWriter, syncDir, type WALOptions } from "./writer.ts";
 import { listCheckpoints } from "./reader.ts";
@@ -69,7 +70,8 @@ export async function createCheckpoint(
           decodeSamples(rec, batch);
           kept.n = 0;
           for (let i = 0; i < batch.n; i++) {
-            if (batch.ts[i] >= filter.mint && filter.keepSeries(batch.refs[i])) pushSample(kept, batch.refs[i], batch.ts[i], batch.vs[i]);
+            if (!(batch.ts[i] >= filter.mint && filter.keepSeries(batch.refs[i]))) continue;
+            pushSampleBits(kept, batch.refs[i], batch.ts[i], batch.vbits[2 * i + F64_HI], batch.vbits[2 * i + F64_LO]); // bits: stale markers kept
           }
           stats.samplesKept += kept.n;
           stats.samplesDropped += batch.n - kept.n;

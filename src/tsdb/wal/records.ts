@@ -3,6 +3,7 @@
 // types by number so replay can skip them (exemplars, metadata, histograms) instead of failing.
 import type { Label } from "../../labels/index.ts";
 import { ByteReader, ByteWriter, DecodeError } from "./buf.ts";
+import { f64Words, F64_HI, F64_LO, hiWordOf, loWordOf } from "../../kernels/f64-bits.ts";
 
 export const RECORD_SERIES = 1;
 export const RECORD_SAMPLES = 2;
@@ -13,12 +14,15 @@ export interface RefSeries {
   labels: Label[];
 }
 
-// Struct of arrays so the ingest path never allocates an object per sample.
+// Struct of arrays so the ingest path never allocates an object per sample. Values are kept
+// as bits: `vbits` views `vs` (two uint32 words per value, see kernels/f64-bits.ts) so a stale
+// marker survives even on Bun, where a NaN read into a JS number loses its payload.
 export interface SampleBatch {
   n: number;
   refs: Float64Array;
   ts: Float64Array;
   vs: Float64Array;
+  vbits: Uint32Array;
 }
 
 export interface Tombstone {
@@ -28,25 +32,37 @@ export interface Tombstone {
 }
 
 export function newSampleBatch(capacity = 256): SampleBatch {
-  return { n: 0, refs: new Float64Array(capacity), ts: new Float64Array(capacity), vs: new Float64Array(capacity) };
+  const vs = new Float64Array(capacity);
+  return { n: 0, refs: new Float64Array(capacity), ts: new Float64Array(capacity), vs, vbits: f64Words(vs) };
 }
 
+function grow(b: SampleBatch): void {
+  const cap = b.n * 2 || 16;
+  const more = (a: Float64Array) => {
+    const x = new Float64Array(cap);
+    x.set(a); // same-type bulk copy: bits kept
+    return x;
+  };
+  b.refs = more(b.refs);
+  b.ts = more(b.ts);
+  b.vs = more(b.vs);
+  b.vbits = f64Words(b.vs);
+}
+
+// Appends a sample whose value is a JS number (exact unless it is a NaN with a payload on Bun).
 export function pushSample(b: SampleBatch, ref: number, t: number, v: number): void {
-  if (b.n === b.refs.length) {
-    const cap = b.n * 2 || 16;
-    const grow = (a: Float64Array) => {
-      const x = new Float64Array(cap);
-      x.set(a);
-      return x;
-    };
-    b.refs = grow(b.refs);
-    b.ts = grow(b.ts);
-    b.vs = grow(b.vs);
-  }
-  b.refs[b.n] = ref;
-  b.ts[b.n] = t;
-  b.vs[b.n] = v;
-  b.n++;
+  pushSampleBits(b, ref, t, hiWordOf(v), loWordOf(v));
+}
+
+// Appends a sample whose value is given as its IEEE-754 bits.
+export function pushSampleBits(b: SampleBatch, ref: number, t: number, hi: number, lo: number): void {
+  if (b.n === b.refs.length) grow(b);
+  const i = b.n;
+  b.refs[i] = ref;
+  b.ts[i] = t;
+  b.vbits[2 * i + F64_HI] = hi;
+  b.vbits[2 * i + F64_LO] = lo;
+  b.n = i + 1;
 }
 
 export function recordType(rec: Uint8Array): number {
@@ -96,7 +112,7 @@ export function encodeSamples(b: SampleBatch, from = 0, to = b.n, w = new ByteWr
   for (let i = from; i < to; i++) {
     w.varint(b.refs[i] - ref0);
     w.varint(b.ts[i] - t0);
-    w.f64(b.vs[i]);
+    w.f64Words(b.vbits[2 * i + F64_HI], b.vbits[2 * i + F64_LO]);
   }
   return w.finish();
 }
@@ -111,7 +127,8 @@ export function decodeSamples(rec: Uint8Array, into: SampleBatch = newSampleBatc
   while (r.remaining > 0) {
     const ref = ref0 + r.varint();
     const t = t0 + r.varint();
-    pushSample(into, ref, t, r.f64());
+    r.f64Words();
+    pushSampleBits(into, ref, t, r.wordHi, r.wordLo);
   }
   return into;
 }
