@@ -26,13 +26,15 @@ let indexBytes = 0;
 const ids = (await readdir(bucketDir)).filter((n) => /^[0-9A-Z]{26}$/.test(n));
 for (const id of ids) indexBytes += (await stat(join(bucketDir, id, "index"))).size;
 
+// Index-header files persist here between runs: delete it to measure a first start.
+const storeData = join(bucketDir, "..", "store-data");
 const [grpc, http] = [await freePort(), await freePort()];
 const args = [
   ...nodeFlags.split(" ").filter(Boolean),
   join(root, "bin", "aeon"),
   "store",
   `--objstore.config=type: FILESYSTEM\nconfig:\n  directory: ${bucketDir}\n`,
-  `--data-dir=${join(bucketDir, "..", "store-data")}`,
+  `--data-dir=${storeData}`,
   `--grpc-address=127.0.0.1:${grpc}`,
   `--http-address=127.0.0.1:${http}`,
   `--index-cache-size=${cacheSize}`,
@@ -51,6 +53,17 @@ const sampler = setInterval(async () => {
   peak = Math.max(peak, r);
   peaks[phase] = Math.max(peaks[phase] ?? 0, r);
 }, 50);
+// Where the resident memory is: the JS heap V8 has committed and the memory outside it
+// (Buffers), from the store's own /metrics, every 250 ms.
+const heapPeaks: Record<string, { heap: number; external: number }> = {};
+const metricsSampler = setInterval(async () => {
+  const text = await fetch(`http://127.0.0.1:${http}/metrics`).then((r) => r.text()).catch(() => "");
+  const heap = Number(/^nodejs_heap_size_total_bytes (\S+)/m.exec(text)?.[1] ?? 0);
+  const external = Number(/^nodejs_external_memory_bytes (\S+)/m.exec(text)?.[1] ?? 0);
+  const p = (heapPeaks[phase] ??= { heap: 0, external: 0 });
+  p.heap = Math.max(p.heap, heap);
+  p.external = Math.max(p.external, external);
+}, 250);
 
 const t0 = Date.now();
 await waitFor("store ready", async () => httpOk(`http://127.0.0.1:${http}/-/ready`), 3_600_000, 200);
@@ -74,21 +87,25 @@ for (const [name, ms] of queries) {
     series++;
     chunks += r.result.value.chunks.length;
   }
-  results.push(`${name}: ${series} series, ${chunks} chunks, ${((Date.now() - t) / 1000).toFixed(1)} s, peak RSS ${((peaks[name] ?? 0) / 2 ** 20).toFixed(0)} MiB`);
+  const hp = heapPeaks[name] ?? { heap: 0, external: 0 };
+  results.push(`${name}: ${series} series, ${chunks} chunks, ${((Date.now() - t) / 1000).toFixed(1)} s, peak RSS ${((peaks[name] ?? 0) / 2 ** 20).toFixed(0)} MiB (JS heap ${(hp.heap / 2 ** 20).toFixed(0)} MiB, external ${(hp.external / 2 ** 20).toFixed(0)} MiB)`);
 }
 phase = "labels";
 const names = await client.labelNames(create(LabelNamesRequestSchema, {}));
 const jobs = await client.labelValues(create(LabelValuesRequestSchema, { label: "job", matchers: matchersToProto([m("=", "namespace", "ns-3")]) }));
 results.push(`LabelNames: ${names.names.length} names; LabelValues(job, namespace="ns-3"): ${jobs.values.length} values`);
 clearInterval(sampler);
+clearInterval(metricsSampler);
 const metrics = await (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
 const loaded = /thanos_bucket_store_blocks_loaded (\d+)/.exec(metrics)?.[1];
+const headers = [...metrics.matchAll(/aeon_bucket_store_index_headers_total\{origin="(\w+)"\} (\d+)/g)].map((x) => `${x[2]} ${x[1]}`).join(", ");
 await client.close();
 child.kill("SIGTERM");
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 console.log(`store flags: --index-cache-size=${cacheSize}; node flags: ${nodeFlags || "(none)"}`);
 console.log(`blocks: ${ids.length} (loaded ${loaded}), total index size ${mib(indexBytes)} (${(indexBytes / 2 ** 30).toFixed(3)} GiB)`);
-console.log(`initial sync + ready: ${syncS.toFixed(1)} s, peak RSS during sync ${mib(peaks.sync ?? 0)}`);
+console.log(`index-headers: ${headers || "none"} (in ${storeData})`);
+console.log(`initial sync + ready: ${syncS.toFixed(1)} s, peak RSS during sync ${mib(peaks.sync ?? 0)} (JS heap ${mib(heapPeaks.sync?.heap ?? 0)}, external ${mib(heapPeaks.sync?.external ?? 0)})`);
 for (const r of results) console.log(r);
 console.log(`peak RSS overall: ${mib(peak)} = ${((100 * peak) / indexBytes).toFixed(1)}% of the index size (budget: 25%)`);

@@ -3,13 +3,19 @@
 import { Hono } from "hono";
 import { allFeatures, defaultFeatures, type FeatureFlags } from "../promql/api.ts";
 import { createLogger, newComponentRegistry, observabilityApp, Readiness, type Logger, type LogLevel, type Registry } from "../observability/index.ts";
-import { listenHttp, onShutdown, type RunningServer } from "../runtime/index.ts";
+import { listenHttp, onShutdown, setHeapGrowthPercent, type RunningServer } from "../runtime/index.ts";
 import { str, list, type FlagSpec, type ParsedFlags, FlagError } from "./flags.ts";
 import { bucketFromFlags, parseDuration, type Bucket } from "../objstore/index.ts";
 
+// Shared by every component (applied by loggerFrom, the first thing each one calls).
 export const logFlags: FlagSpec[] = [
   { name: "log.level", help: "Only log messages with the given severity or above: debug, info, warn, error", default: "info" },
   { name: "log.format", help: "Log format (logfmt only)", default: "logfmt" },
+  {
+    name: "gc.heap-growth-percent",
+    help: "How far the JS heap may grow past its live size before a full garbage collection, like Go's GOGC (on Node; 0 = V8's own factor, up to 300%)",
+    default: "50",
+  },
 ];
 
 export const httpFlag = (dflt = "0.0.0.0:10902"): FlagSpec => ({ name: "http-address", help: "Listen host:port for HTTP endpoints", default: dflt });
@@ -58,10 +64,16 @@ export function featuresFrom(f: ParsedFlags): FeatureFlags {
   return out;
 }
 
+// The component's logger; also applies the process-wide settings of logFlags.
 export function loggerFrom(f: ParsedFlags, component: string): Logger {
   const level = str(f, "log.level") as LogLevel;
   if (!["debug", "info", "warn", "error"].includes(level)) throw new FlagError(`--log.level must be one of debug, info, warn, error`);
-  return createLogger({ level }).with({ component });
+  const log = createLogger({ level }).with({ component });
+  const growth = Number(str(f, "gc.heap-growth-percent"));
+  if (!Number.isInteger(growth) || growth < 0) throw new FlagError(`--gc.heap-growth-percent must be a non-negative integer`);
+  const r = setHeapGrowthPercent(growth);
+  if (!r.applied && growth !== 0) log.debug("--gc.heap-growth-percent not applied", { reason: r.why });
+  return log;
 }
 
 // All flag values as strings, for /api/v1/status/flags.

@@ -4,7 +4,7 @@ import type { Collector } from "./metrics.ts";
 import { formatValue } from "./metrics.ts";
 
 type Proc = {
-  memoryUsage?: () => { rss: number; heapUsed: number; heapTotal: number };
+  memoryUsage?: () => { rss: number; heapUsed: number; heapTotal: number; external?: number; arrayBuffers?: number };
   cpuUsage?: () => { user: number; system: number };
   pid?: number;
 };
@@ -31,6 +31,8 @@ export function processCollector(): Collector {
           family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", mem.rss);
           family(out, "nodejs_heap_size_used_bytes", "gauge", "JavaScript heap in use, in bytes.", mem.heapUsed);
           family(out, "nodejs_heap_size_total_bytes", "gauge", "JavaScript heap size, in bytes.", mem.heapTotal);
+          // Buffers and typed arrays live outside the JS heap but in the resident memory.
+          if (mem.external !== undefined) family(out, "nodejs_external_memory_bytes", "gauge", "Memory of C++ objects bound to JavaScript objects (Buffers, ArrayBuffers), in bytes.", mem.external);
         }
       } catch {
         // not available on this runtime

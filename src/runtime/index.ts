@@ -3,3 +3,4 @@ export { readBytes, readText } from "./files.ts";
 export { kernelsWasmBytes } from "./wasm.ts";
 export { listenHttp, splitHostPort, type FetchHandler, type RunningServer } from "./http.ts";
 export { onShutdown } from "./signals.ts";
+export { setHeapGrowthPercent, type HeapGrowthResult } from "./heap.ts";

@@ -3,7 +3,7 @@
 // the entry, offset of its postings list), as Prometheus's reader does. A value lookup then
 // reads only the table slice between two samples; a label's values are one read of its slice.
 import type { ByteSource } from "../bytesource/index.ts";
-import { Decbuf, DecodeError, readBE32 } from "../encoding/index.ts";
+import { Decbuf, DecodeError, decodeUtf8, readBE32 } from "../encoding/index.ts";
 import { CorruptionError, type CorruptionWhere } from "../errors.ts";
 import { compareStrings } from "../../labels/index.ts";
 import { SAMPLING } from "./format.ts";
@@ -46,14 +46,19 @@ export class PostingsTable {
     const stream = new SectionStream(src, off + 4, off + 4 + len);
     let cur: NameSamples | null = null;
     let curName = "";
-    let last = { value: "", entryOff: 0, postingsOff: 0 };
+    let curNameBytes: Uint8Array = new Uint8Array(0);
+    // The previous entry, kept as raw bytes: values are compared byte-wise (UTF-8 order, as
+    // Prometheus sorts them) and only sampled ones (and each name's last) are decoded.
+    let lastValue: Uint8Array = new Uint8Array(0);
+    let lastEntryOff = 0;
+    let lastPostingsOff = 0;
     let lastSampled = true;
     const finishName = (nextEntryOff: number, nextPostingsOff: number) => {
       if (!cur) return;
       if (!lastSampled) {
-        cur.values.push(last.value);
-        cur.entryOffs.push(last.entryOff);
-        cur.postingsOffs.push(last.postingsOff);
+        cur.values.push(decodeUtf8(lastValue));
+        cur.entryOffs.push(lastEntryOff);
+        cur.postingsOffs.push(lastPostingsOff);
       }
       cur.tableEnd = nextEntryOff;
       cur.postingsEnd = nextPostingsOff;
@@ -63,33 +68,43 @@ export class PostingsTable {
       let prevPostings = -1;
       for (let i = 0; i < count; i++) {
         const entryOff = stream.offset;
-        const n = await stream.byte();
+        // Fetch only when an entry is not already buffered (see SectionStream.buffered).
+        if (stream.buffered < 16) await stream.ensure(16);
+        const n = stream.byteSync();
         if (n !== 2) throw bad(`entry ${i} has ${n} keys, want 2`);
-        const name = await stream.uvarintStr();
-        const value = await stream.uvarintStr();
-        const postingsOff = await stream.uvarint();
-        if (postingsOff <= prevPostings) throw bad(`entry ${i} (${name}=${JSON.stringify(value)}): postings offset ${postingsOff} not increasing`);
+        const nl = stream.uvarintSync();
+        if (stream.buffered < nl + 10) await stream.ensure(nl + 10);
+        const nameBytes = stream.bytesSync(nl);
+        const vl = stream.uvarintSync();
+        if (stream.buffered < vl + 10) await stream.ensure(vl + 10);
+        const valueBytes = stream.bytesSync(vl);
+        const postingsOff = stream.uvarintSync();
+        if (postingsOff <= prevPostings) throw bad(`entry ${i} (${decodeUtf8(nameBytes)}=${JSON.stringify(decodeUtf8(valueBytes))}): postings offset ${postingsOff} not increasing`);
         prevPostings = postingsOff;
-        if (!cur || name !== curName) {
-          if (cur && compareStrings(name, curName) < 0) throw bad(`label name ${JSON.stringify(name)} out of order`);
+        if (!cur || compareBytes(nameBytes, curNameBytes) !== 0) {
+          const name = decodeUtf8(nameBytes);
+          if (cur && compareBytes(nameBytes, curNameBytes) < 0) throw bad(`label name ${JSON.stringify(name)} out of order`);
           finishName(entryOff, postingsOff);
           if (t.names.has(name)) throw bad(`label name ${JSON.stringify(name)} appears twice`);
           cur = { values: [], entryOffs: [], postingsOffs: [], count: 0, tableEnd: 0, postingsEnd: 0 };
           curName = name;
+          curNameBytes = nameBytes;
           t.names.set(name, cur);
           t.sortedNames.push(name);
-        } else if (compareStrings(value, last.value) <= 0) {
-          throw bad(`value ${JSON.stringify(value)} of ${name} out of order`);
+        } else if (compareBytes(valueBytes, lastValue) <= 0) {
+          throw bad(`value ${JSON.stringify(decodeUtf8(valueBytes))} of ${curName} out of order`);
         }
         if (cur.count % SAMPLING === 0) {
-          cur.values.push(value);
+          cur.values.push(decodeUtf8(valueBytes));
           cur.entryOffs.push(entryOff);
           cur.postingsOffs.push(postingsOff);
           lastSampled = true;
         } else {
           lastSampled = false;
         }
-        last = { value, entryOff, postingsOff };
+        lastValue = valueBytes;
+        lastEntryOff = entryOff;
+        lastPostingsOff = postingsOff;
         cur.count++;
       }
       if (stream.remaining !== 0) throw bad(`${stream.remaining} unexpected bytes after ${count} entries`);
@@ -201,4 +216,11 @@ function upperBound(a: readonly string[], v: string): number {
     else hi = m;
   }
   return lo;
+}
+
+// Byte-wise order of two byte strings (Go's bytes.Compare).
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
 }

@@ -52,6 +52,32 @@ export class SectionStream {
     while (this.fetched < this.end) await this.ensure(this.buf.length - this.p + this.piece);
   }
 
+  // Bytes buffered past the current position: the sync reads below may use this many without
+  // fetching. Callers make sure an entry is buffered (one `await ensure(n)` when it is not)
+  // and then parse it synchronously: awaiting every field of a million-entry table costs more
+  // than the parsing itself.
+  get buffered(): number {
+    return this.buf.length - this.p;
+  }
+
+  byteSync(): number {
+    if (this.p >= this.buf.length) throw new DecodeError("byte: unexpected end of section");
+    return this.buf[this.p++];
+  }
+
+  uvarintSync(): number {
+    const d = readUvarint(this.buf, this.p);
+    this.p = d.next;
+    return d.value;
+  }
+
+  bytesSync(n: number): Uint8Array {
+    if (this.p + n > this.buf.length) throw new DecodeError(`bytes(${n}): unexpected end of section`);
+    const v = this.buf.subarray(this.p, this.p + n);
+    this.p += n;
+    return v;
+  }
+
   async byte(): Promise<number> {
     await this.ensure(1);
     if (this.p >= this.buf.length) throw new DecodeError("byte: unexpected end of section");

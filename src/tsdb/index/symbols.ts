@@ -46,8 +46,10 @@ export class SymbolTable {
       await stream.bytes(4); // count, already read
       for (let i = 0; i < t.count; i++) {
         if (i % SAMPLING === 0) t.sampled.push(stream.offset);
-        const n = await stream.uvarint();
-        await stream.bytes(n);
+        if (stream.buffered < 10) await stream.ensure(10);
+        const n = stream.uvarintSync();
+        if (stream.buffered < n) await stream.ensure(n);
+        stream.bytesSync(n);
       }
       if (stream.remaining !== 0) throw bad(`${stream.remaining} unexpected bytes after ${t.count} symbols`);
       await stream.drain();
