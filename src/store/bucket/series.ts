@@ -17,6 +17,7 @@ import { fillChunkHashes } from "../chunk-hash.ts";
 import { toAggrChunk } from "./convert.ts";
 import type { RequestLimiter } from "./limits.ts";
 import { matchersForBlock } from "./select.ts";
+import type { LabelInterner } from "./intern.ts";
 
 export interface SeriesQuery {
   mint: number;
@@ -31,6 +32,8 @@ export interface SeriesQuery {
   // this query drops that block's chunks and sends a warning frame.
   onCorrupt?: (block: BucketBlock, err: CorruptionError) => void;
   warnings: string[];
+  // Shared by every block of the request (see intern.ts).
+  interner?: LabelInterner;
 }
 
 interface Selected {
@@ -70,7 +73,8 @@ export async function selectBlockSeries(block: BucketBlock, q: SeriesQuery, limi
     for (const e of entries) {
       const chunks = e.chunks.filter((c) => c.maxTime >= q.mint && c.minTime <= q.maxt);
       if (chunks.length === 0) continue;
-      out.push({ labels: needResort ? finalLabels(e.labels, block.extLabels, q.withoutReplicaLabels) : (e.labels as Label[]), chunks });
+      const labels = needResort ? finalLabels(e.labels, block.extLabels, q.withoutReplicaLabels) : (e.labels as Label[]);
+      out.push({ labels: q.interner ? q.interner.intern(labels) : labels, chunks });
       nSeries++;
       nChunks += chunks.length;
     }

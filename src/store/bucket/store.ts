@@ -36,6 +36,7 @@ import { aggregateFields } from "./convert.ts";
 import { RequestLimiter } from "./limits.ts";
 import { bucketStoreMetrics, type BucketStoreMetrics } from "./metrics.ts";
 import { keepBlock, type RelabelRule } from "./relabel.ts";
+import { LabelInterner } from "./intern.ts";
 import { matchersForBlock, selectBlocks } from "./select.ts";
 import { mergeBlockSeries, selectBlockSeries, streamSeries, type SeriesQuery } from "./series.ts";
 import { Registry as MetricsRegistry } from "../../observability/index.ts";
@@ -267,6 +268,7 @@ export class BucketStore implements StoreServer {
         signal: opts?.signal,
         onCorrupt: (b, e) => this.markCorrupted(b.id, e),
         warnings: [],
+        interner: new LabelInterner(),
       };
       const blocks = selectBlocks(this.blocks.values(), q.mint, q.maxt, Number(req.maxResolutionWindow));
       const limiter = new RequestLimiter(this.opts.maxSeries ?? 0, this.opts.maxSamples ?? 0);
@@ -280,6 +282,7 @@ export class BucketStore implements StoreServer {
           return { block: b, series: [] };
         }
       });
+      q.interner = undefined; // selection done: the interner's maps can go
       this.metrics.seriesFetched.observe(limiter.seriesCount);
       this.metrics.chunksFetched.observe(limiter.chunkCount);
       const stats: ChunkFetchStats = { ranges: 0, bytes: 0, chunks: 0 };
