@@ -1,5 +1,7 @@
 // Parameter parsing with Prometheus's rules and messages: times are RFC 3339 or float unix
 // seconds; durations are Prometheus durations (`5m`, `1h30m`) or float seconds.
+import { DurationError, parseDuration as parsePromDuration } from "../duration/index.ts";
+
 export const MIN_TIME_MS = -9223372036854776; // Prometheus MinTime (math.MinInt64/2 ms), rounded to a double
 export const MAX_TIME_MS = 9223372036854776;
 const MIN_TIME_FORMATTED = "-292273086-05-16T16:47:06Z";
@@ -26,29 +28,21 @@ export function parseTime(s: string): number {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-
-// Prometheus model.ParseDuration: units y w d h m s ms, each at most once, in that order.
-export function parsePromDuration(s: string): number | null {
-  if (s === "0") return 0;
-  const re = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-  const m = re.exec(s);
-  if (!m || s === "") return null;
-  const units = ["y", "w", "d", "h", "m", "s", "ms"];
-  let total = 0;
-  for (let i = 0; i < units.length; i++) if (m[i + 1] !== undefined) total += Number(m[i + 1]) * UNIT_MS[units[i]];
-  return total;
-}
-
+// An API duration parameter: float seconds ("15", "1.5", "1e3") or a Prometheus duration.
 export function parseDuration(s: string): number {
   const trimmed = s.trim();
   if (trimmed !== "" && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) {
-    const ms = Number(trimmed) * 1000;
-    if (!Number.isFinite(ms) || Math.abs(ms) > 9.223372036854776e15) throw new Error(`cannot parse ${JSON.stringify(s)} to a valid duration. It overflows int64`);
-    return ms;
+    const seconds = Number(trimmed);
+    // Go converts to int64 nanoseconds: more than 2^63 ns (~292 years) overflows.
+    if (!Number.isFinite(seconds) || Math.abs(seconds * 1e9) > 2 ** 63) throw new Error(`cannot parse ${JSON.stringify(s)} to a valid duration. It overflows int64`);
+    return seconds * 1000;
   }
-  const d = parsePromDuration(s);
-  if (d !== null) return d;
+  // Prometheus drops model.ParseDuration's own reason and answers with one message for all.
+  try {
+    return parsePromDuration(s);
+  } catch (e) {
+    if (!(e instanceof DurationError)) throw e;
+  }
   throw new Error(`cannot parse ${JSON.stringify(s)} to a valid duration`);
 }
 

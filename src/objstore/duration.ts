@@ -1,18 +1,18 @@
-// Prometheus-style durations as used in Thanos config files: "90s", "2m", "1h30m", "500ms".
-// A bare number is taken as seconds.
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+// Durations in Thanos config files and flags: Prometheus durations ("90s", "2m", "1h30m",
+// "500ms", "0"; see src/duration), plus two forms YAML and our flags have always taken: a YAML
+// number or a bare numeric string, read as seconds.
+import { DurationError, parseDuration as parsePromDuration } from "../duration/index.ts";
 
 export function parseDuration(v: string | number): number {
   if (typeof v === "number") return v * 1000;
   const s = v.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  const re = /(\d+)(ms|s|m|h|d|w|y)/gy;
-  let total = 0;
-  let matched = 0;
-  for (const m of s.matchAll(re)) {
-    total += Number(m[1]) * UNIT_MS[m[2]];
-    matched += m[0].length;
+  try {
+    return parsePromDuration(s);
+  } catch (e) {
+    if (!(e instanceof DurationError)) throw e;
+    // Bad syntax needs no more words; emptiness and overflow are worth naming.
+    const why = e.reason === "syntax" ? "" : `: ${e.message}`;
+    throw new DurationError(`invalid duration ${JSON.stringify(v)}${why}`, e.reason);
   }
-  if (matched === 0 || matched !== s.length) throw new Error(`invalid duration ${JSON.stringify(v)}`);
-  return total;
 }

@@ -1,4 +1,4 @@
-// Number and duration text exactly as Prometheus (Go) prints them.
+// Numbers exactly as Prometheus (Go) prints them (durations: src/duration).
 
 // Go's fmt %v for float64 (strconv 'g', shortest digits): exponent form when the decimal
 // exponent is < -4 or >= 6 (shortest precision uses 6 for that decision), so 100000 but
@@ -23,33 +23,6 @@ export function formatGoFloat(v: number): string {
     return neg + intPart + (frac ? "." + frac : "");
   }
   return neg + "0." + "0".repeat(-exp - 1) + digits;
-}
-
-const UNITS: [string, number, boolean][] = [
-  ["y", 365 * 24 * 3600_000, true],
-  ["w", 7 * 24 * 3600_000, true],
-  ["d", 24 * 3600_000, false],
-  ["h", 3600_000, false],
-  ["m", 60_000, false],
-  ["s", 1000, false],
-  ["ms", 1, false],
-];
-
-// Prometheus's model.Duration String(): "1h30m", "90d" (years/weeks only when exact), "0s".
-export function formatDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  if (ms < 0) return "-" + formatDuration(-ms);
-  let rest = Math.round(ms);
-  let out = "";
-  for (const [unit, mult, exact] of UNITS) {
-    if (exact && rest % mult !== 0) continue;
-    const n = Math.floor(rest / mult);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      rest -= n * mult;
-    }
-  }
-  return out;
 }
 
 // Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent.

@@ -3,7 +3,8 @@
 import type { AggregateExpr, DurationExpr, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "../ast.ts";
 import { isLegacyLabelName, isLegacyMetricName } from "../../labels/labels.ts";
 import type { Matcher } from "../../labels/matcher.ts";
-import { formatDuration, formatGoFloat } from "./numbers.ts";
+import { formatGoFloat } from "./numbers.ts";
+import { formatDuration } from "../../duration/index.ts";
 
 export function formatExpr(e: Expr): string {
   switch (e.type) {

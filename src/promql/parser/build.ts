@@ -10,7 +10,7 @@ import { Matcher, MatcherError, type MatchType } from "../../labels/matcher.ts";
 import { isWellFormedUtf16 } from "../../labels/labels.ts";
 import { getFunction } from "./functions.ts";
 import { isDurationLiteral, LexicalError, parseDurationMs, parseNumber, unquoteString } from "./lexical.ts";
-import { convertDuration, DurationSyntaxError, type DurationValue } from "./durations.ts";
+import { convertDuration, DurationSyntaxError, literalErrorMessage, type DurationValue } from "./durations.ts";
 import { parseError } from "./errors.ts";
 
 export interface BuildCtx {
@@ -76,8 +76,8 @@ export function buildExpr(node: SyntaxNode, ctx: BuildCtx): Expr {
     const body = t[0] === "-" || t[0] === "+" ? t.slice(1) : t;
     try {
       return sign * (isDurationLiteral(body) ? parseDurationMs(body) / 1000 : parseNumber(body));
-    } catch {
-      return fail(n.from, n.to, `bad number or duration syntax: ${JSON.stringify(body)}`);
+    } catch (e) {
+      return fail(n.from, n.to, e instanceof LexicalError ? literalErrorMessage(e, body) : `bad number or duration syntax: ${JSON.stringify(body)}`);
     }
   };
 

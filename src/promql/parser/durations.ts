@@ -27,8 +27,14 @@ export function literalSeconds(text: string, from: number, to: number): number {
     if (isDurationLiteral(text)) return parseDurationMs(text) / 1000;
     return parseNumber(text);
   } catch (e) {
-    throw new DurationSyntaxError(e instanceof LexicalError ? `bad number or duration syntax: ${JSON.stringify(text)}` : String(e), from, to);
+    throw new DurationSyntaxError(e instanceof LexicalError ? literalErrorMessage(e, text) : String(e), from, to);
   }
+}
+
+// Prometheus's message for a number or duration literal it cannot read: a duration too long for
+// a Go time.Duration is "duration out of range", anything else is bad syntax.
+export function literalErrorMessage(e: LexicalError, text: string): string {
+  return e.outOfRange ? e.message : `bad number or duration syntax: ${JSON.stringify(text)}`;
 }
 
 export function convertDuration(node: SyntaxNode, src: string): DurationValue {

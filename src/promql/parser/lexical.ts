@@ -1,7 +1,18 @@
 // Literal syntax shared by the parser and the test-script reader: Go-style string unquoting,
 // Prometheus durations, Go number syntax, and `line:col` positions.
 
-export class LexicalError extends Error {}
+import { DurationError, isDurationSyntax, parseDuration } from "../../duration/index.ts";
+
+export class LexicalError extends Error {
+  constructor(
+    message: string,
+    // True for a well-formed literal whose value does not fit (a duration over ~292 years):
+    // Prometheus reports those with their own message rather than as bad syntax.
+    readonly outOfRange = false,
+  ) {
+    super(message);
+  }
+}
 
 // Unquotes a PromQL string literal ("…", '…' or `…`) like Go's strconv.Unquote (as used by
 // Prometheus's strutil.Unquote). `\x` and octal escapes produce raw bytes; bytes that do not
@@ -119,31 +130,20 @@ function utf8SeqLen(b: Uint8Array, i: number): number {
   return n;
 }
 
-const DURATION_UNITS: [string, number][] = [
-  ["y", 365 * 24 * 3600_000],
-  ["w", 7 * 24 * 3600_000],
-  ["d", 24 * 3600_000],
-  ["h", 3600_000],
-  ["m", 60_000],
-  ["s", 1000],
-  ["ms", 1],
-];
-const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-
-// Prometheus's model.ParseDuration: units y w d h m s ms in that order, each at most once;
-// "0" alone is allowed. Returns milliseconds.
+// Prometheus's model.ParseDuration (src/duration) in milliseconds, failing with a LexicalError
+// that carries Prometheus's own message ("not a valid duration string: …", "duration out of
+// range") so the parser and the test-script reader can report it like promtool does.
 export function parseDurationMs(s: string): number {
-  if (s === "0") return 0;
-  if (s === "") throw new LexicalError("empty duration string");
-  const m = DURATION_RE.exec(s);
-  if (!m) throw new LexicalError(`not a valid duration string: ${JSON.stringify(s)}`);
-  let ms = 0;
-  for (let i = 0; i < DURATION_UNITS.length; i++) if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * DURATION_UNITS[i][1];
-  return ms;
+  try {
+    return parseDuration(s);
+  } catch (e) {
+    if (e instanceof DurationError) throw new LexicalError(e.message, e.reason === "range");
+    throw e;
+  }
 }
 
 export function isDurationLiteral(s: string): boolean {
-  return /[a-z]$/i.test(s) && DURATION_RE.test(s) && s !== "" && !/^0x/i.test(s);
+  return /[a-z]$/i.test(s) && isDurationSyntax(s);
 }
 
 // A PromQL number as Go parses it: ParseInt(s, 0, 64) first (hex, octal, binary, `_`
