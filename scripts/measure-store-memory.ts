@@ -7,6 +7,8 @@
 // the store's node process: without a heap cap V8 lets garbage pile up to a large share of the
 // machine's RAM before collecting it, so RSS says little about what the store retains.
 // (make BUCKET_DIR with scripts/gen-store-bucket.ts write DIR 1 460000 && … replicate DIR 4)
+// AEON_STORE_FLAGS (env, space-separated) adds store flags, e.g.
+// AEON_STORE_FLAGS="--store.enable-index-header-lazy-reader --store.index-header-posting-offsets-in-mem-sampling=64".
 import { spawn } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -29,6 +31,7 @@ for (const id of ids) indexBytes += (await stat(join(bucketDir, id, "index"))).s
 // Index-header files persist here between runs: delete it to measure a first start.
 const storeData = join(bucketDir, "..", "store-data");
 const [grpc, http] = [await freePort(), await freePort()];
+const storeFlags = (process.env.AEON_STORE_FLAGS ?? "").split(" ").filter(Boolean);
 const args = [
   ...nodeFlags.split(" ").filter(Boolean),
   join(root, "bin", "aeon"),
@@ -38,6 +41,7 @@ const args = [
   `--grpc-address=127.0.0.1:${grpc}`,
   `--http-address=127.0.0.1:${http}`,
   `--index-cache-size=${cacheSize}`,
+  ...storeFlags,
 ];
 const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
 const rss = async () => {
@@ -103,7 +107,9 @@ await client.close();
 child.kill("SIGTERM");
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-console.log(`store flags: --index-cache-size=${cacheSize}; node flags: ${nodeFlags || "(none)"}`);
+console.log(`store flags: --index-cache-size=${cacheSize} ${storeFlags.join(" ")}; node flags: ${nodeFlags || "(none)"}`);
+const lazyLoads = /^thanos_bucket_store_indexheader_lazy_load_total (\S+)/m.exec(metrics)?.[1];
+if (lazyLoads !== undefined && storeFlags.some((f) => f.includes("lazy-reader"))) console.log(`lazy index-header loads: ${lazyLoads}`);
 console.log(`blocks: ${ids.length} (loaded ${loaded}), total index size ${mib(indexBytes)} (${(indexBytes / 2 ** 30).toFixed(3)} GiB)`);
 console.log(`index-headers: ${headers || "none"} (in ${storeData})`);
 console.log(`initial sync + ready: ${syncS.toFixed(1)} s, peak RSS during sync ${mib(peaks.sync ?? 0)} (JS heap ${mib(heapPeaks.sync?.heap ?? 0)}, external ${mib(heapPeaks.sync?.external ?? 0)})`);

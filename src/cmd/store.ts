@@ -2,7 +2,7 @@
 // reads, with an index cache and per-request limits.
 import { mkdir, readFile } from "node:fs/promises";
 import type { Command } from "./command.ts";
-import { str, FlagError } from "./flags.ts";
+import { bool, str, FlagError } from "./flags.ts";
 import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom, intFlag } from "./common.ts";
 import { parseDuration } from "../objstore/index.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
@@ -45,6 +45,9 @@ export const storeCommand: Command = {
     { name: "min-time", default: "", help: "Serve only blocks ending after this time (RFC 3339 or relative duration such as -2w)" },
     { name: "max-time", default: "", help: "Serve only blocks starting before this time (RFC 3339 or relative duration such as -1d)" },
     { name: "block-sync-concurrency", default: "4", help: "Blocks opened in parallel during a sync" },
+    { name: "store.enable-index-header-lazy-reader", type: "bool", default: false, help: "Open a block's index reader (its sampled symbol and postings offset tables) on first use instead of at sync, and drop it again when idle; the index-header file is still made at sync" },
+    { name: "store.index-header-lazy-reader-idle-timeout", default: "5m", help: "With the lazy reader, drop a block's index reader after this long unused (0 = never)" },
+    { name: "store.index-header-posting-offsets-in-mem-sampling", default: "32", help: "Keep every n-th postings offset table entry in memory: higher uses less memory per block, lower makes postings lookups read less" },
   ],
   async run(f) {
     const log = loggerFrom(f, "store");
@@ -60,6 +63,8 @@ export const storeCommand: Command = {
       throw new FlagError(`--index-cache-size: ${(e as Error).message}`);
     }
     const syncMs = durationFlag(f, "sync-block-duration");
+    const lazyIdleMs = durationFlag(f, "store.index-header-lazy-reader-idle-timeout");
+    const postingOffsetsSampling = intFlag(f, "store.index-header-posting-offsets-in-mem-sampling", 1);
     const dataDir = str(f, "data-dir");
     await mkdir(dataDir, { recursive: true });
     const { app, registry, readiness } = componentHttp();
@@ -76,6 +81,9 @@ export const storeCommand: Command = {
       maxTime: timeOrDuration(str(f, "max-time"), "max-time"),
       concurrency: intFlag(f, "block-sync-concurrency") || 1,
       dataDir,
+      lazyIndexHeader: bool(f, "store.enable-index-header-lazy-reader"),
+      lazyIndexIdleTimeoutMs: lazyIdleMs,
+      postingOffsetsSampling,
     });
     // HTTP first so /-/healthy answers while the first sync runs; ready after it succeeds.
     readiness.markNotReady("initial block sync not finished");

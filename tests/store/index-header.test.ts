@@ -148,6 +148,10 @@ describe("index-header files", { skip }, () => {
     await mkdir(join(dataDir, ghost), { recursive: true });
     await writeFile(join(dataDir, ghost, "index-header"), "stale");
     await writeFile(join(dataDir, "not-a-block"), "kept");
+    // A real block folder (as in a Prometheus data dir) under a ULID the bucket does not have.
+    const foreignBlock = "01BX5ZZKBKACTAV9WEVGEMMVRZ";
+    await mkdir(join(dataDir, foreignBlock, "chunks"), { recursive: true });
+    await writeFile(join(dataDir, foreignBlock, "meta.json"), "{}");
     const [gone, damaged] = fx.ids;
     // A damaged symbol table inside the bucket's index: the copy fails its CRC.
     const p = join(d2, "bucket", damaged, "index");
@@ -166,6 +170,7 @@ describe("index-header files", { skip }, () => {
       assert.ok(!names.includes(ghost), "stale dir removed");
       assert.ok(!names.includes(damaged), "no index-header left for the corrupted block");
       assert.ok(names.includes("not-a-block"), "only ULID-named dirs are touched");
+      assert.deepEqual((await readdir(join(dataDir, foreignBlock))).sort(), ["chunks", "meta.json"], "a folder with other files is left alone");
       assert.ok(names.includes(gone));
       await rm(join(d2, "bucket", gone), { recursive: true });
       await store.sync();

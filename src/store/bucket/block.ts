@@ -4,6 +4,9 @@
 // index-header file (Thanos's format, built once from range reads of the index object, never a
 // download of the whole index); in memory stay only the TOC and every 32nd symbol offset and
 // postings-offset entry. Postings lists, series entries and chunks are bucket range reads.
+// With lazy loading the index-header file is still made at open, but the reader (the sampled
+// tables) only when first used, and it is dropped again when idle (see lazy-index.ts): users
+// take the index with acquireIndex()/releaseIndex() or withIndex().
 import type { Bucket } from "../../objstore/index.ts";
 import { externalLabels, resolution, type BlockMeta } from "../../tsdb/block/meta.ts";
 import { CorruptionError } from "../../tsdb/errors.ts";
@@ -13,8 +16,9 @@ import { segmentFileName } from "../../tsdb/chunks/index.ts";
 import { sortLabels, type Label } from "../../labels/index.ts";
 import { BucketByteSource, type RangeReadObserver } from "./bucket-source.ts";
 import type { IndexCache } from "./cache.ts";
-import { CachedIndex } from "./cached-index.ts";
-import { loadIndexReader, type IndexHeaderLoad } from "./index-header/index.ts";
+import type { CachedIndex } from "./cached-index.ts";
+import { ensureIndexHeader, loadIndexReader, type IndexHeaderLoad } from "./index-header/index.ts";
+import { BlockIndex, type LazyIndexMetrics } from "./lazy-index.ts";
 import { fetchChunks, type ChunkFetchStats, type SegmentFile } from "./chunk-fetch.ts";
 
 export interface BlockOpenOptions {
@@ -30,6 +34,11 @@ export interface BlockOpenOptions {
   localDir?: string;
   // Told how the index-header was obtained (for logs).
   onIndexHeader?: (load: Omit<IndexHeaderLoad, "reader">) => void;
+  // Open the reader on first use instead of now, and allow unloading it when idle.
+  lazy?: boolean;
+  lazyMetrics?: LazyIndexMetrics;
+  // Postings offset table entries per in-memory sample (default 32).
+  postingOffsetsSampling?: number;
 }
 
 export class BucketBlock {
@@ -42,7 +51,7 @@ export class BucketBlock {
   private constructor(
     private readonly bucket: Bucket,
     readonly meta: BlockMeta,
-    readonly index: CachedIndex,
+    private readonly index: BlockIndex,
     readonly segments: SegmentFile[],
     indexSize: number,
   ) {
@@ -63,17 +72,59 @@ export class BucketBlock {
       if (bucket.isObjNotFoundErr(e)) throw new CorruptionError({ block: id, file: "index" }, "index object missing");
       throw e;
     }
-    const readerOpts = { block: id, inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20, cachePages: opts.symbolCachePages ?? 256 };
-    let reader: IndexReader;
-    if (opts.localDir) {
-      const { reader: r, ...how } = await loadIndexReader(src, opts.localDir, id, readerOpts);
-      reader = r;
-      opts.onIndexHeader?.(how);
+    const readerOpts = {
+      block: id,
+      inMemoryMaxBytes: opts.symbolsInMemoryMaxBytes ?? 1 << 20,
+      cachePages: opts.symbolCachePages ?? 256,
+      postingOffsetsSampling: opts.postingOffsetsSampling,
+    };
+    const localDir = opts.localDir;
+    const openReader = async (): Promise<IndexReader> => {
+      if (!localDir) return IndexReader.open(src, readerOpts);
+      const { reader, ...how } = await loadIndexReader(src, localDir, id, readerOpts);
+      // A lazy load normally reuses the file made at open: only report when it had to be redone.
+      if (!opts.lazy || how.origin !== "reused") opts.onIndexHeader?.(how);
+      return reader;
+    };
+    let index: BlockIndex;
+    if (opts.lazy) {
+      if (localDir) opts.onIndexHeader?.(await ensureIndexHeader(src, localDir, id));
+      index = BlockIndex.lazy(id, opts.cache, openReader, opts.lazyMetrics);
     } else {
-      reader = await IndexReader.open(src, readerOpts);
+      index = BlockIndex.eager(id, opts.cache, await openReader());
     }
-    const segments = await listSegments(bucket, meta);
-    return new BucketBlock(bucket, meta, new CachedIndex(id, reader, opts.cache), segments, src.size);
+    let segments: SegmentFile[];
+    try {
+      segments = await listSegments(bucket, meta);
+    } catch (e) {
+      await index.close().catch(() => {});
+      throw e;
+    }
+    return new BucketBlock(bucket, meta, index, segments, src.size);
+  }
+
+  // The block's index for one user; pair with releaseIndex(). Opens the reader when lazily
+  // loaded and not loaded yet (a CorruptionError then means the block's index is damaged).
+  acquireIndex(): Promise<CachedIndex> {
+    return this.index.acquire();
+  }
+
+  releaseIndex(): void {
+    this.index.release();
+  }
+
+  withIndex<T>(fn: (index: CachedIndex) => Promise<T>): Promise<T> {
+    return this.index.with(fn);
+  }
+
+  // Whether the index reader (its sampled tables) is in memory now.
+  get indexLoaded(): boolean {
+    return this.index.loaded;
+  }
+
+  // Drops a lazily loaded reader unused since `idleSince` (ms) and not held by a request.
+  unloadIndexIfIdleSince(idleSince: number): Promise<boolean> {
+    return this.index.unloadIfIdleSince(idleSince);
   }
 
   overlaps(mint: number, maxt: number): boolean {
@@ -85,8 +136,9 @@ export class BucketBlock {
     return fetchChunks(this.bucket, this.id, this.segments, refs, stats);
   }
 
+  // Closes the index reader now, or when the last request holding it is done.
   async close(): Promise<void> {
-    await this.index.reader.close();
+    await this.index.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // The store gateway's metrics, with Thanos's names where Thanos has them.
 import type { Counter, Gauge, Histogram, Registry } from "../../observability/index.ts";
 import type { CacheStats } from "./cache.ts";
+import type { LazyIndexMetrics } from "./lazy-index.ts";
 
 export interface BucketStoreMetrics {
   blocksLoaded: Gauge;
@@ -18,6 +19,7 @@ export interface BucketStoreMetrics {
   bucketOps: Counter;
   bucketOpBytes: Counter;
   indexHeaders: Counter;
+  lazyIndex: LazyIndexMetrics;
   cacheStats: CacheStats;
 }
 
@@ -43,6 +45,17 @@ export function bucketStoreMetrics(r: Registry): BucketStoreMetrics {
     bucketOps: r.counter({ name: "thanos_objstore_bucket_operations_total", help: "Total number of bucket operations issued by the store gateway's readers.", labelNames: ["operation"] }),
     bucketOpBytes: r.counter({ name: "thanos_objstore_bucket_operation_fetched_bytes_total", help: "Bytes fetched from the bucket by the store gateway's readers.", labelNames: ["operation"] }),
     indexHeaders: r.counter({ name: "aeon_bucket_store_index_headers_total", help: "Index-header files opened, by origin: reused from --data-dir, built (none there) or rebuilt (the local one was unusable).", labelNames: ["origin"] }),
+    lazyIndex: {
+      loads: r.counter({ name: "thanos_bucket_store_indexheader_lazy_load_total", help: "Index readers opened from their index-header on first use (lazy loading)." }),
+      loadFailures: r.counter({ name: "thanos_bucket_store_indexheader_lazy_load_failed_total", help: "Lazy index reader opens that failed." }),
+      unloads: r.counter({ name: "thanos_bucket_store_indexheader_lazy_unload_total", help: "Lazily loaded index readers dropped after being idle." }),
+      unloadFailures: r.counter({ name: "thanos_bucket_store_indexheader_lazy_unload_failed_total", help: "Idle index reader drops that failed." }),
+      loadDuration: r.histogram({
+        name: "thanos_bucket_store_indexheader_lazy_load_duration_seconds",
+        help: "Seconds spent opening an index reader lazily.",
+        buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 15, 30, 60, 90, 120, 300],
+      }),
+    },
     cacheStats: {
       onRequest: (t, n) => cacheRequests.inc(n, { item_type: t }),
       onHit: (t, n) => cacheHits.inc(n, { item_type: t }),

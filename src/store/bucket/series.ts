@@ -34,6 +34,26 @@ export interface SeriesQuery {
   warnings: string[];
   // Shared by every block of the request (see intern.ts).
   interner?: LabelInterner;
+  // Blocks whose index this request holds (acquired by selectBlockSeries); the store releases
+  // them when the response is done, so a lazily loaded index is not unloaded mid-request.
+  held: HeldIndexes;
+}
+
+// The index leases of one request. Once released, a late acquire (a block worker still running
+// after the request failed) is given back at once.
+export class HeldIndexes {
+  private readonly blocks: BucketBlock[] = [];
+  private done = false;
+
+  add(b: BucketBlock): void {
+    if (this.done) b.releaseIndex();
+    else this.blocks.push(b);
+  }
+
+  releaseAll(): void {
+    this.done = true;
+    for (const b of this.blocks.splice(0)) b.releaseIndex();
+  }
 }
 
 interface Selected {
@@ -62,12 +82,14 @@ export function finalLabels(ls: readonly Label[], ext: readonly Label[], drop: S
 export async function selectBlockSeries(block: BucketBlock, q: SeriesQuery, limiter: RequestLimiter): Promise<BlockSeries> {
   const ms = matchersForBlock(q.matchers, block.extLabels);
   if (!ms) return { block, series: [] };
-  const postings = await block.index.postings(ms);
+  const index = await block.acquireIndex();
+  q.held.add(block);
+  const postings = await index.postings(ms);
   const out: Selected[] = [];
   const needResort = block.extLabels.length > 0 || q.withoutReplicaLabels.size > 0;
   for (let i = 0; i < postings.length; i += SERIES_BATCH) {
     throwIfAborted(q.signal);
-    const entries = await block.index.series(postings.subarray(i, i + SERIES_BATCH));
+    const entries = await index.series(postings.subarray(i, i + SERIES_BATCH));
     let nChunks = 0;
     let nSeries = 0;
     for (const e of entries) {

@@ -4,7 +4,7 @@
 // answers Series / LabelNames / LabelValues / Info from range reads of each block's index and
 // chunks, through the index cache. A block that turns out to be corrupted is reported once (log
 // line + aeon_bucket_store_corrupted_blocks_total) and no longer served; the others carry on.
-import { readdir, rm } from "node:fs/promises";
+import { readdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { InfoResponseSchema, StoreInfoSchema, TSDBInfoSchema, type InfoResponse } from "../../gen/thanos/info/rpc_pb.ts";
@@ -37,8 +37,10 @@ import { RequestLimiter } from "./limits.ts";
 import { bucketStoreMetrics, type BucketStoreMetrics } from "./metrics.ts";
 import { keepBlock, type RelabelRule } from "./relabel.ts";
 import { LabelInterner } from "./intern.ts";
+import { INDEX_HEADER_FILENAME } from "./index-header/index.ts";
 import { matchersForBlock, selectBlocks } from "./select.ts";
-import { mergeBlockSeries, selectBlockSeries, streamSeries, type SeriesQuery } from "./series.ts";
+import { IndexClosedError } from "./lazy-index.ts";
+import { HeldIndexes, mergeBlockSeries, selectBlockSeries, streamSeries, type SeriesQuery } from "./series.ts";
 import { Registry as MetricsRegistry } from "../../observability/index.ts";
 
 export interface BucketStoreOptions {
@@ -61,10 +63,19 @@ export interface BucketStoreOptions {
   // Local working directory: each block's index-header file lives in <dataDir>/<ULID>/ and is
   // reused after a restart. Without it, tables are sampled from the bucket at every open.
   dataDir?: string;
+  // Thanos's --store.enable-index-header-lazy-reader: a block's index reader (its sampled
+  // tables) is opened on first use instead of at sync, and unloaded after
+  // lazyIndexIdleTimeoutMs (default 5m; 0 = never) without use. The index-header file is still
+  // made at sync.
+  lazyIndexHeader?: boolean;
+  lazyIndexIdleTimeoutMs?: number;
+  // Postings offset table entries per in-memory sample (default 32).
+  postingOffsetsSampling?: number;
 }
 
 const DAY = 24 * 3600 * 1000;
 const ULID_DIR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const OWN_FILES = [INDEX_HEADER_FILENAME, `${INDEX_HEADER_FILENAME}.tmp`];
 
 export class BucketStore implements StoreServer {
   private readonly blocks = new Map<string, BucketBlock>();
@@ -75,6 +86,7 @@ export class BucketStore implements StoreServer {
   readonly metrics: BucketStoreMetrics;
   readonly cache: IndexCache;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private idleTimer: ReturnType<typeof setInterval> | null = null;
   private syncing: Promise<void> | null = null;
   private stopped = false;
   private cleanedLocal = false;
@@ -84,6 +96,9 @@ export class BucketStore implements StoreServer {
     this.metrics = bucketStoreMetrics(opts.registry ?? new MetricsRegistry());
     this.metrics.blocksLoaded.set(0);
     this.cache = opts.cache ?? new LruIndexCache(opts.indexCacheBytes ?? 250 * 1024 * 1024, this.metrics.cacheStats);
+    if (opts.postingOffsetsSampling !== undefined && !(Number.isInteger(opts.postingOffsetsSampling) && opts.postingOffsetsSampling > 0)) {
+      throw new RangeError(`postingOffsetsSampling must be an integer > 0, got ${opts.postingOffsetsSampling}`);
+    }
     this.fetcher = new MetaFetcher(opts.bucket, {
       ignoreDeletionMarksDelayMs: opts.ignoreDeletionMarksDelayMs ?? DAY,
       filters: [(m) => this.filterReason(m)],
@@ -152,6 +167,9 @@ export class BucketStore implements StoreServer {
           this.metrics.bucketOpBytes.inc(n, { operation: "get_range" });
         },
         symbolsInMemoryMaxBytes: this.opts.symbolsInMemoryMaxBytes,
+        lazy: this.opts.lazyIndexHeader,
+        lazyMetrics: this.metrics.lazyIndex,
+        postingOffsetsSampling: this.opts.postingOffsetsSampling,
         localDir: this.opts.dataDir ? join(this.opts.dataDir, meta.ulid) : undefined,
         onIndexHeader: ({ origin, rebuildReason }) => {
           this.metrics.indexHeaders.inc(1, { origin });
@@ -173,10 +191,19 @@ export class BucketStore implements StoreServer {
     }
   }
 
-  // Removes a block's local files (its index-header) once it is no longer served.
+  // Removes a block's local files (its index-header) once it is no longer served. Only the files
+  // the gateway writes are deleted, and the folder only when that leaves it empty: a --data-dir
+  // pointed at a folder holding real blocks (Prometheus's ./data, say) loses nothing.
   private async removeLocal(id: string): Promise<void> {
     if (!this.opts.dataDir) return;
-    await rm(join(this.opts.dataDir, id), { recursive: true, force: true }).catch((e) => this.log.warn("cannot remove local block files", { block: id, err: e as Error }));
+    const dir = join(this.opts.dataDir, id);
+    try {
+      for (const f of OWN_FILES) await rm(join(dir, f), { force: true });
+      await rmdir(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTEMPTY" && code !== "EEXIST") this.log.warn("cannot remove local block files", { block: id, err: e as Error });
+    }
   }
 
   private async removeStaleLocal(keep: Set<string>): Promise<void> {
@@ -211,11 +238,39 @@ export class BucketStore implements StoreServer {
       if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
     };
     this.timer = setTimeout(tick, intervalMs);
+    // Idle readers are looked for every tenth of the timeout, as Thanos's reader pool does.
+    const idle = this.idleTimeoutMs;
+    if (this.opts.lazyIndexHeader && idle > 0 && !this.idleTimer) {
+      this.idleTimer = setInterval(() => void this.unloadIdleIndexes(), Math.max(1, Math.floor(idle / 10)));
+    }
+  }
+
+  private get idleTimeoutMs(): number {
+    return this.opts.lazyIndexIdleTimeoutMs ?? 5 * 60_000;
+  }
+
+  // Unloads lazily loaded index readers no request holds and none used for the idle timeout
+  // (as of `now`); returns how many. Run periodically by start(); callable directly (tests).
+  async unloadIdleIndexes(now = Date.now()): Promise<number> {
+    const idle = this.idleTimeoutMs;
+    if (!this.opts.lazyIndexHeader || idle <= 0) return 0;
+    let n = 0;
+    for (const b of [...this.blocks.values()]) {
+      try {
+        if (await b.unloadIndexIfIdleSince(now - idle)) n++;
+      } catch (e) {
+        this.log.warn("unloading idle index-header reader failed", { block: b.id, err: e as Error });
+      }
+    }
+    if (n > 0) this.log.debug("unloaded idle index-header readers", { blocks: n });
+    return n;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
     await this.syncing?.catch(() => {});
     await Promise.all([...this.blocks.values()].map((b) => b.close().catch(() => {})));
     this.blocks.clear();
@@ -255,6 +310,7 @@ export class BucketStore implements StoreServer {
 
   async *series(req: SeriesRequest, opts?: StoreCallOptions): AsyncIterable<SeriesResponse> {
     this.metrics.seriesRequests.inc();
+    const held = new HeldIndexes();
     try {
       if (req.minTime > req.maxTime) throw invalidArgument(`min_time ${req.minTime} > max_time ${req.maxTime}`);
       const q: SeriesQuery = {
@@ -269,6 +325,7 @@ export class BucketStore implements StoreServer {
         onCorrupt: (b, e) => this.markCorrupted(b.id, e),
         warnings: [],
         interner: new LabelInterner(),
+        held,
       };
       const blocks = selectBlocks(this.blocks.values(), q.mint, q.maxt, Number(req.maxResolutionWindow));
       const limiter = new RequestLimiter(this.opts.maxSeries ?? 0, this.opts.maxSamples ?? 0);
@@ -276,6 +333,7 @@ export class BucketStore implements StoreServer {
         try {
           return await selectBlockSeries(b, q, limiter);
         } catch (e) {
+          if (e instanceof IndexClosedError) return { block: b, series: [] }; // dropped meanwhile
           if (!(e instanceof CorruptionError)) throw e;
           this.markCorrupted(b.id, e);
           q.warnings.push(`block ${b.id} skipped: ${e.message}`);
@@ -299,6 +357,8 @@ export class BucketStore implements StoreServer {
       const se = toStoreError(e);
       this.metrics.seriesFailures.inc(1, { code: se.code });
       throw se;
+    } finally {
+      held.releaseAll();
     }
   }
 
@@ -308,16 +368,18 @@ export class BucketStore implements StoreServer {
     await this.perBlock(this.blocksInRange(req.start, req.end), opts?.signal, async (b) => {
       const bms = matchersForBlock(ms, b.extLabels);
       if (!bms) return;
-      if (bms.length === 0) {
-        for (const n of b.index.reader.labelNames()) names.add(n);
-      } else {
-        const p = await b.index.postings(bms);
-        if (p.length === 0) return;
-        for (let i = 0; i < p.length; i += SERIES_BATCH) {
-          for (const s of await b.index.series(p.subarray(i, i + SERIES_BATCH))) for (const l of s.labels) names.add(l.name);
+      const any = await b.withIndex(async (index) => {
+        if (bms.length === 0) {
+          for (const n of index.reader.labelNames()) names.add(n);
+          return true;
         }
-      }
-      for (const l of b.extLabels) names.add(l.name);
+        const p = await index.postings(bms);
+        for (let i = 0; i < p.length; i += SERIES_BATCH) {
+          for (const s of await index.series(p.subarray(i, i + SERIES_BATCH))) for (const l of s.labels) names.add(l.name);
+        }
+        return p.length > 0;
+      });
+      if (any) for (const l of b.extLabels) names.add(l.name);
     });
     for (const n of req.withoutReplicaLabels) names.delete(n);
     return create(LabelNamesResponseSchema, { names: limit([...names].sort(compareStrings), req.limit) });
@@ -332,12 +394,16 @@ export class BucketStore implements StoreServer {
       const bms = matchersForBlock(ms, b.extLabels);
       if (!bms) return;
       const ext = b.extLabels.find((l) => l.name === req.label);
-      const selected = bms.length ? await b.index.postings(bms) : undefined;
-      if (ext) {
-        if (!selected || selected.length > 0) values.add(ext.value);
-        return;
-      }
-      for (const v of await b.index.labelValues(req.label, selected)) values.add(v);
+      // An external label's value needs the index only to check the matchers select something.
+      if (ext && bms.length === 0) return void values.add(ext.value);
+      await b.withIndex(async (index) => {
+        const selected = bms.length ? await index.postings(bms) : undefined;
+        if (ext) {
+          if (selected!.length > 0) values.add(ext.value);
+          return;
+        }
+        for (const v of await index.labelValues(req.label, selected)) values.add(v);
+      });
     });
     return create(LabelValuesResponseSchema, { values: limit([...values].sort(compareStrings), req.limit) });
   }
@@ -354,14 +420,20 @@ export class BucketStore implements StoreServer {
   private async perBlock<T>(blocks: BucketBlock[], signal: AbortSignal | undefined, fn: (b: BucketBlock) => Promise<T>): Promise<T[]> {
     const out = new Array<T>(blocks.length);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < blocks.length) {
+      // After one block failed the request, the other workers take no new blocks.
+      while (next < blocks.length && !failed) {
         throwIfAborted(signal);
         const i = next++;
         try {
           out[i] = await fn(blocks[i]);
         } catch (e) {
-          if (!(e instanceof CorruptionError)) throw e;
+          if (e instanceof IndexClosedError) continue; // dropped meanwhile
+          if (!(e instanceof CorruptionError)) {
+            failed = true;
+            throw e;
+          }
           this.markCorrupted(blocks[i].id, e);
         }
       }

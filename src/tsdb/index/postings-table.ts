@@ -1,7 +1,9 @@
 // The postings offset table, read through range reads. At open the table is streamed once (CRC
-// verified) and, per label name, every 32nd entry plus the last is kept (value, file offset of
-// the entry, offset of its postings list), as Prometheus's reader does. A value lookup then
-// reads only the table slice between two samples; a label's values are one read of its slice.
+// verified) and, per label name, every 32nd entry (or every `sampling`th: Thanos's
+// --store.index-header-posting-offsets-in-mem-sampling) plus the last is kept (value, file
+// offset of the entry, offset of its postings list), as Prometheus's reader does. A value lookup
+// then reads only the table slice between two samples; a label's values are one read of its
+// slice. A larger sampling keeps fewer values in memory and reads longer slices per lookup.
 import type { ByteSource } from "../bytesource/index.ts";
 import { Decbuf, DecodeError, decodeUtf8, readBE32 } from "../encoding/index.ts";
 import { CorruptionError, type CorruptionWhere } from "../errors.ts";
@@ -34,8 +36,10 @@ export class PostingsTable {
     private readonly where: CorruptionWhere,
   ) {}
 
-  // `postingsEnd`: where the postings section ends (the next section's start).
-  static async open(src: ByteSource, off: number, postingsEnd: number, where: CorruptionWhere): Promise<PostingsTable> {
+  // `postingsEnd`: where the postings section ends (the next section's start). `sampling`: keep
+  // every sampling-th entry of each name (> 0).
+  static async open(src: ByteSource, off: number, postingsEnd: number, where: CorruptionWhere, sampling = SAMPLING): Promise<PostingsTable> {
+    if (!(Number.isInteger(sampling) && sampling > 0)) throw new RangeError(`postings offset table sampling must be an integer > 0, got ${sampling}`);
     const t = new PostingsTable(src, where);
     const bad = (m: string) => new CorruptionError(where, `postings offset table at ${off}: ${m}`);
     if (off + 12 > src.size) throw bad("beyond end of file");
@@ -94,7 +98,7 @@ export class PostingsTable {
         } else if (compareBytes(valueBytes, lastValue) <= 0) {
           throw bad(`value ${JSON.stringify(decodeUtf8(valueBytes))} of ${curName} out of order`);
         }
-        if (cur.count % SAMPLING === 0) {
+        if (cur.count % sampling === 0) {
           cur.values.push(decodeUtf8(valueBytes));
           cur.entryOffs.push(entryOff);
           cur.postingsOffs.push(postingsOff);
@@ -123,6 +127,13 @@ export class PostingsTable {
   // Label names in order, including "" (the all-postings key).
   labelNames(): readonly string[] {
     return this.sortedNames;
+  }
+
+  // Entries kept in memory (every sampling-th of each name, plus each name's last).
+  get sampledEntries(): number {
+    let n = 0;
+    for (const ns of this.names.values()) n += ns.values.length;
+    return n;
   }
 
   valueCount(name: string): number {

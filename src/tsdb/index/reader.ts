@@ -29,6 +29,10 @@ export interface IndexReaderOptions extends SymbolTableOptions {
   // Where to read the symbol table and postings offset table from instead of the index itself:
   // a local copy of both (the store gateway's index-header file), at the given offsets.
   sections?: IndexSections;
+  // Keep every n-th postings offset table entry per label name in memory (default 32, as
+  // Prometheus; Thanos's --store.index-header-posting-offsets-in-mem-sampling). The symbol
+  // table's sampling stays 32.
+  postingOffsetsSampling?: number;
 }
 
 export interface IndexSections {
@@ -71,8 +75,13 @@ export class IndexReader implements PostingsIndex {
     const tablesWhere: CorruptionWhere = sec ? { block: opts.block, file: sec.file } : where;
     const symbols = await SymbolTable.open(sec?.src ?? src, sec?.symbols ?? toc.symbols, tablesWhere, opts);
     const postingsEnd = nextSectionAfter(toc, toc.postings, toc.postingsTable);
-    const table = await PostingsTable.open(sec?.src ?? src, sec?.postingsTable ?? toc.postingsTable, postingsEnd, tablesWhere);
+    const table = await PostingsTable.open(sec?.src ?? src, sec?.postingsTable ?? toc.postingsTable, postingsEnd, tablesWhere, opts.postingOffsetsSampling);
     return new IndexReader(src, where, toc, version, symbols, table, sec?.src);
+  }
+
+  // Postings offset table entries held in memory (see IndexReaderOptions.postingOffsetsSampling).
+  get postingOffsetsInMemory(): number {
+    return this.table.sampledEntries;
   }
 
   // Label names present in the block, sorted (without the all-postings key "").

@@ -2,4 +2,4 @@
 export { INDEX_HEADER_FILENAME, INDEX_HEADER_MAGIC } from "./format.ts";
 export { writeIndexHeader } from "./write.ts";
 export { openIndexHeader, IndexHeaderError, type IndexHeaderFile } from "./open.ts";
-export { loadIndexReader, type IndexHeaderLoad } from "./load.ts";
+export { ensureIndexHeader, loadIndexReader, type IndexHeaderLoad } from "./load.ts";
