@@ -1,10 +1,11 @@
 // The in-memory index cache's storage: values copied into shared slabs stay byte-exact through
 // refreshes (a hit moves the value into the current slab) and evictions, big values get their
-// own buffer, a caller's buffer is never pinned, and dropBlock removes exactly one block's items.
+// own buffer, a caller's buffer is never pinned, dropBlock removes exactly one block's items, and
+// slabs are freed once nothing lives in them.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LruIndexCache } from "../../src/store/bucket/index.ts";
-import { SLAB_BYTES, SLAB_MAX_VALUE } from "../../src/store/bucket/slab.ts";
+import { SLAB_BYTES, SLAB_MAX_VALUE, SlabStore } from "../../src/store/bucket/slab.ts";
 
 const value = (i: number, n = 300 + (i % 200)) => Uint8Array.from({ length: n }, (_, k) => (i * 31 + k) & 255);
 const A = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
@@ -61,4 +62,34 @@ test("dropBlock removes one block's postings and series only", async () => {
   assert.equal((await c.fetchSeries(B, [0, 1, 99])).size, 3);
   assert.deepEqual((await c.fetchPostings(B, [{ name: "job", value: "x" }])).get("job\u0000x"), value(2));
   assert.ok(c.bytesUsed < before / 2 + 1000 && c.bytesUsed > before / 2 - 1000, `${c.bytesUsed} of ${before}`);
+});
+
+test("slab store: values read back exactly; a slab is freed when its last value is", () => {
+  const s = new SlabStore();
+  const handles: number[] = [];
+  for (let i = 0; i < 1000; i++) handles.push(s.put(value(i)));
+  const perSlab = Math.floor(SLAB_BYTES / (2 + 500));
+  assert.ok(s.slabCount >= Math.ceil(1000 / perSlab) - 1 && s.slabCount <= Math.ceil(1000 / (SLAB_BYTES / (2 + 300))) + 2, `${s.slabCount} slabs`);
+  for (let i = 0; i < 1000; i++) assert.deepEqual(s.get(handles[i]), value(i));
+  const before = s.slabCount;
+  // Free all but one value of the first slabs: they stay; free the last one: they go.
+  for (let i = 0; i < 500; i++) if (i % 100 !== 0) s.free(handles[i]);
+  const pinned = s.slabCount;
+  assert.ok(pinned <= before);
+  for (let i = 0; i < 500; i += 100) s.free(handles[i]);
+  assert.ok(s.slabCount < pinned, `${s.slabCount} < ${pinned}`);
+  for (let i = 500; i < 1000; i++) assert.deepEqual(s.get(handles[i]), value(i));
+  for (let i = 500; i < 1000; i++) s.free(handles[i]);
+  assert.ok(s.slabCount <= 1, "only the current slab may remain");
+});
+
+test("a cache churned far past its bound keeps its slabs bounded too", async () => {
+  const c = new LruIndexCache(1 << 20);
+  for (let i = 0; i < 50_000; i++) {
+    c.storeSeries(A, i, value(i));
+    if (i % 3 === 0) await c.fetchSeries(A, [i - 100]); // refreshes move values to the current slab
+  }
+  assert.ok(c.bytesUsed <= 1 << 20);
+  // Real bytes held in slabs stay within a few slabs of the accounted value bytes.
+  assert.ok(c.slabBytes <= (1 << 20) + 4 * SLAB_BYTES, `${c.slabBytes} bytes of slabs`);
 });

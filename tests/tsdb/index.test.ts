@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
 import { compareLabels, compareStrings, getLabel, newMatcher, type Label, type Matcher, type MatchType } from "../../src/labels/index.ts";
-import { CountingByteSource, MemoryByteSource } from "../../src/tsdb/bytesource/index.ts";
+import { CountingByteSource, FileByteSource, MemoryByteSource, type ByteSource } from "../../src/tsdb/bytesource/index.ts";
 import { IndexReader, IndexWriter, type ChunkMeta } from "../../src/tsdb/index/index.ts";
 import { CorruptionError } from "../../src/tsdb/errors.ts";
 
@@ -113,11 +113,27 @@ function bruteForce(series: S[], ms: Matcher[]): number[] {
   return out;
 }
 
-for (const inMemoryMaxBytes of [1 << 20, 0]) {
-  test(`index v2 round trip and matcher table vs brute force (symbols ${inMemoryMaxBytes ? "in memory" : "paged"})`, async () => {
+// Tiny stream pieces make the walk over the symbol table and postings offset table at open
+// refill (and compact) its buffer in the middle of entries; a file source reads into it.
+const VARIANTS = [
+  { name: "symbols in memory", inMemoryMaxBytes: 1 << 20 },
+  { name: "symbols paged", inMemoryMaxBytes: 0 },
+  { name: "symbols paged, 13-byte stream pieces", inMemoryMaxBytes: 0, streamPiece: 13 },
+  { name: "symbols in memory, file source, 7-byte stream pieces", inMemoryMaxBytes: 1 << 20, streamPiece: 7, file: true },
+];
+for (const { name: variant, inMemoryMaxBytes, streamPiece, file } of VARIANTS) {
+  test(`index v2 round trip and matcher table vs brute force (${variant})`, async (t) => {
     const series = makeSeries(3000);
     const bytes = await buildIndex(series);
-    const r = await IndexReader.open(new MemoryByteSource(bytes), { inMemoryMaxBytes, block: "B" });
+    let src: ByteSource = new MemoryByteSource(bytes);
+    if (file) {
+      const dir = await mkdtemp(join(tmpdir(), "aeon-index-file-"));
+      t.after(() => rm(dir, { recursive: true, force: true }));
+      await writeFile(join(dir, "index"), bytes);
+      src = await FileByteSource.open(join(dir, "index"));
+      t.after(() => src.close?.());
+    }
+    const r = await IndexReader.open(src, { inMemoryMaxBytes, block: "B", streamPiece });
     assert.equal(r.symbols.inMemory, inMemoryMaxBytes > 0);
     const all = await r.allPostings();
     assert.equal(all.length, series.length);

@@ -4,7 +4,7 @@
 // --index-cache-size, 250MB). Lookups are batched (fetch many keys at once) because a remote
 // cache pays one round trip per call, not per key.
 
-import { SLAB_MAX_VALUE, SlabAllocator } from "./slab.ts";
+import { SLAB_BYTES, SLAB_MAX_VALUE, SlabStore } from "./slab.ts";
 
 export interface IndexCache {
   // Returns the cached postings (encoded) for the keys it holds; misses are simply absent.
@@ -33,27 +33,21 @@ export interface CacheStats {
 
 export type ItemType = "Postings" | "Series";
 
-// Per-entry memory beyond the value and key bytes: the Entry object, its Map slot, the key
-// string's header and the Uint8Array view, plus slab slack. Measured on Node 20 by storing 100k
-// 400-byte series entries (growth of heapUsed + external per entry, after a full GC, minus the
-// value and key bytes): about 340 bytes. With a smaller figure, a cache of many small series
-// entries would really use up to twice its --index-cache-size.
-const ENTRY_OVERHEAD = 340;
+// Per-item memory beyond the value and key bytes: the Map slot, the key string's header, the
+// value's length prefix and slab slack. Measured on Node 20 by storing 100k 400-byte series
+// entries (growth of heapUsed + external per item after a full GC, minus value and key bytes).
+const ENTRY_OVERHEAD = 100;
 
-// Kept small: there is one per cached item (the key lives only in the Map; the block is a prefix
-// of it).
-interface Entry {
-  value: Uint8Array;
-  size: number;
-  generation: number; // slab generation the value was copied in (see slab.ts)
-  type: ItemType;
-}
-
-// Least-recently-used, bounded by the sum of value sizes plus overhead. A Map keeps insertion
-// order, so re-inserting on access makes the first key the least recently used.
+// Least-recently-used, bounded by the sum of item sizes (value + key + overhead). A Map keeps
+// insertion order, so re-inserting on access makes the first key the least recently used. The
+// Map holds, per item, only a number (a SlabStore handle) for small values or the buffer itself
+// for big ones, so that the cache's JS-heap footprint is a Map slot and a short key per item.
+// Keys are short: a per-block number instead of the ULID.
 export class LruIndexCache implements IndexCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly slabs = new SlabAllocator();
+  private readonly entries = new Map<string, number | Uint8Array>();
+  private readonly slabs = new SlabStore();
+  private readonly blockNos = new Map<string, number>();
+  private nextBlockNo = 0;
   private used = 0;
   private readonly maxItemBytes: number;
 
@@ -72,13 +66,20 @@ export class LruIndexCache implements IndexCache {
   get items(): number {
     return this.entries.size;
   }
+  // Bytes of slab memory held (for tests and debugging).
+  get slabBytes(): number {
+    return this.slabs.slabCount * SLAB_BYTES;
+  }
 
   async fetchPostings(block: string, keys: readonly PostingsKey[]): Promise<Map<string, Uint8Array>> {
     const out = new Map<string, Uint8Array>();
-    for (const k of keys) {
-      const ks = postingsKeyString(k);
-      const v = this.get(`P\u0001${block}\u0001${ks}`);
-      if (v) out.set(ks, v);
+    const no = this.blockNos.get(block);
+    if (no !== undefined) {
+      for (const k of keys) {
+        const ks = postingsKeyString(k);
+        const v = this.get(`P${no}:${ks}`);
+        if (v) out.set(ks, v);
+      }
     }
     this.stats.onRequest?.("Postings", keys.length);
     this.stats.onHit?.("Postings", out.size);
@@ -86,14 +87,17 @@ export class LruIndexCache implements IndexCache {
   }
 
   storePostings(block: string, key: PostingsKey, value: Uint8Array): void {
-    this.set(`P\u0001${block}\u0001${postingsKeyString(key)}`, "Postings", value);
+    this.set(`P${this.blockNo(block)}:${postingsKeyString(key)}`, value);
   }
 
   async fetchSeries(block: string, refs: readonly number[]): Promise<Map<number, Uint8Array>> {
     const out = new Map<number, Uint8Array>();
-    for (const r of refs) {
-      const v = this.get(`S\u0001${block}\u0001${r}`);
-      if (v) out.set(r, v);
+    const no = this.blockNos.get(block);
+    if (no !== undefined) {
+      for (const r of refs) {
+        const v = this.get(`S${no}:${r}`);
+        if (v) out.set(r, v);
+      }
     }
     this.stats.onRequest?.("Series", refs.length);
     this.stats.onHit?.("Series", out.size);
@@ -101,52 +105,69 @@ export class LruIndexCache implements IndexCache {
   }
 
   storeSeries(block: string, ref: number, value: Uint8Array): void {
-    this.set(`S\u0001${block}\u0001${ref}`, "Series", value);
+    this.set(`S${this.blockNo(block)}:${ref}`, value);
   }
 
   dropBlock(block: string): void {
-    const p = `P\u0001${block}\u0001`;
-    const s = `S\u0001${block}\u0001`;
-    for (const [k, e] of this.entries) {
-      if (k.startsWith(p) || k.startsWith(s)) {
-        this.entries.delete(k);
-        this.used -= e.size;
-      }
+    const no = this.blockNos.get(block);
+    if (no === undefined) return;
+    this.blockNos.delete(block);
+    const p = `P${no}:`;
+    const s = `S${no}:`;
+    for (const [k, v] of this.entries) {
+      if (k.startsWith(p) || k.startsWith(s)) this.remove(k, v);
     }
+  }
+
+  private blockNo(block: string): number {
+    let no = this.blockNos.get(block);
+    if (no === undefined) this.blockNos.set(block, (no = this.nextBlockNo++));
+    return no;
+  }
+
+  private bytesOf(v: number | Uint8Array): Uint8Array {
+    return typeof v === "number" ? this.slabs.get(v) : v;
+  }
+
+  private sizeOf(key: string, value: Uint8Array): number {
+    return value.byteLength + key.length + ENTRY_OVERHEAD;
+  }
+
+  private remove(key: string, v: number | Uint8Array): void {
+    this.used -= this.sizeOf(key, this.bytesOf(v));
+    if (typeof v === "number") this.slabs.free(v);
+    this.entries.delete(key);
   }
 
   private get(key: string): Uint8Array | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
+    let v = this.entries.get(key);
+    if (v === undefined) return undefined;
     this.entries.delete(key);
-    this.entries.set(key, e);
     // A value used again moves to the current slab, so its old slab can empty and be freed.
-    if (e.generation !== this.slabs.generation && e.value.byteLength < SLAB_MAX_VALUE) {
-      e.value = this.slabs.copy(e.value);
-      e.generation = this.slabs.generation;
+    if (typeof v === "number" && !this.slabs.isCurrent(v)) {
+      const moved = this.slabs.put(this.slabs.get(v));
+      this.slabs.free(v);
+      v = moved;
     }
-    return e.value;
+    this.entries.set(key, v);
+    // A view: slabs are append-only, so its bytes never change, and it keeps its slab's memory
+    // alive only as long as the caller holds it.
+    return this.bytesOf(v);
   }
 
-  private set(key: string, type: ItemType, value: Uint8Array): void {
+  private set(key: string, value: Uint8Array): void {
     if (this.maxBytes <= 0) return;
-    // Keys are flat one-byte strings (ULID, digits, label text): about one byte per character.
-    const size = value.byteLength + key.length + ENTRY_OVERHEAD;
+    const size = this.sizeOf(key, value);
     if (size > this.maxItemBytes) return;
     const old = this.entries.get(key);
-    if (old) {
-      this.entries.delete(key);
-      this.used -= old.size;
-    }
+    if (old !== undefined) this.remove(key, old);
     // Always a copy: the cache never pins a larger buffer the value was a view of.
-    const copied = this.slabs.copy(value);
-    this.entries.set(key, { value: copied, size, generation: this.slabs.generation, type });
+    this.entries.set(key, value.byteLength < SLAB_MAX_VALUE ? this.slabs.put(value) : value.slice());
     this.used += size;
     while (this.used > this.maxBytes) {
-      const [firstKey, first] = this.entries.entries().next().value as [string, Entry];
-      this.entries.delete(firstKey);
-      this.used -= first.size;
-      this.stats.onEvict?.(first.type, 1);
+      const [firstKey, first] = this.entries.entries().next().value as [string, number | Uint8Array];
+      this.remove(firstKey, first);
+      this.stats.onEvict?.(firstKey[0] === "P" ? "Postings" : "Series", 1);
     }
   }
 }

@@ -1,30 +1,70 @@
-// Small cache values copied into shared 64 KiB slabs instead of one allocation each: a series
-// entry is a few hundred bytes, and as its own ArrayBuffer it costs about twice that in resident
-// memory (JS wrapper objects plus a malloc block each), so a byte-bounded cache of them would
-// really use about twice its bound. Values keep pointing into their slab; the slab is freed once
-// none does. Because the LRU cache evicts in recency order and re-copies an entry into the
-// current slab when it is used again (see LruIndexCache.get), slabs empty in the order they were
-// filled and at most a slab or two is pinned by stragglers.
+// Storage for the index cache's values that costs the JS heap almost nothing per value. A cached
+// series entry is a few hundred bytes; held as its own Uint8Array it costs about as much again
+// in wrapper objects and a malloc block, and the wrappers live in the JS heap, where V8's
+// collection thresholds multiply them. Here small values are copied into shared 64 KiB slabs,
+// each prefixed by its length, and the cache keeps only a number per value: the slab's index
+// and the offset inside it (a "handle"). A slab is freed once no stored value lives in it.
+// Because the cache evicts in recency order and moves a value into the current slab whenever it
+// is used again, slabs empty in the order they were filled and few are pinned by stragglers.
+import { putUvarint, readUvarint, uvarintSize } from "../../tsdb/encoding/index.ts";
+
 export const SLAB_BYTES = 64 * 1024;
-// Values at least this big get their own buffer (a slab would mostly hold one of them anyway).
+// Values at least this big are not stored here (the cache keeps them as their own buffer).
 export const SLAB_MAX_VALUE = 8 * 1024;
 
-export class SlabAllocator {
-  private slab = new Uint8Array(0);
-  private used = 0;
-  // Index of the current slab, so callers can tell whether a value lives in an older one.
-  generation = 0;
+interface Slab {
+  bytes: Uint8Array;
+  live: number; // values stored in it and not yet freed
+}
 
-  copy(v: Uint8Array): Uint8Array {
-    if (v.byteLength >= SLAB_MAX_VALUE) return v.slice();
-    if (this.used + v.byteLength > this.slab.byteLength) {
-      this.slab = new Uint8Array(SLAB_BYTES);
+export class SlabStore {
+  private readonly slabs = new Map<number, Slab>();
+  private current = -1;
+  private used = SLAB_BYTES; // bytes used in the current slab (full: a new one is needed)
+
+  // Copies v (shorter than SLAB_MAX_VALUE) in and returns its handle.
+  put(v: Uint8Array): number {
+    const need = uvarintSize(v.byteLength) + v.byteLength;
+    if (this.used + need > SLAB_BYTES) {
+      if (this.slabs.get(this.current)?.live === 0) this.slabs.delete(this.current);
+      this.current++;
+      this.slabs.set(this.current, { bytes: new Uint8Array(SLAB_BYTES), live: 0 });
       this.used = 0;
-      this.generation++;
     }
-    const out = this.slab.subarray(this.used, this.used + v.byteLength);
-    out.set(v);
-    this.used += v.byteLength;
-    return out;
+    const slab = this.slabs.get(this.current)!;
+    const at = this.used;
+    const p = putUvarint(slab.bytes, at, v.byteLength);
+    slab.bytes.set(v, p);
+    this.used = p + v.byteLength;
+    slab.live++;
+    return this.current * SLAB_BYTES + at;
+  }
+
+  // The stored bytes (a view into the slab: valid until the handle is freed).
+  get(handle: number): Uint8Array {
+    const slab = this.slab(handle);
+    const d = readUvarint(slab.bytes, handle % SLAB_BYTES);
+    return slab.bytes.subarray(d.next, d.next + d.value);
+  }
+
+  // Whether the handle is in the slab new values go to (so moving it would gain nothing).
+  isCurrent(handle: number): boolean {
+    return Math.floor(handle / SLAB_BYTES) === this.current;
+  }
+
+  free(handle: number): void {
+    const idx = Math.floor(handle / SLAB_BYTES);
+    const slab = this.slab(handle);
+    if (--slab.live === 0 && idx !== this.current) this.slabs.delete(idx);
+  }
+
+  get slabCount(): number {
+    return this.slabs.size;
+  }
+
+  private slab(handle: number): Slab {
+    const s = this.slabs.get(Math.floor(handle / SLAB_BYTES));
+    if (!s) throw new Error(`index cache: no slab for handle ${handle}`);
+    return s;
   }
 }

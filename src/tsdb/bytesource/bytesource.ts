@@ -6,6 +6,8 @@ export interface ByteSource {
   readonly size: number;
   // Exactly `length` bytes starting at `offset`; rejects if the range is out of bounds.
   read(offset: number, length: number): Promise<Uint8Array>;
+  // Optional: exactly dst.length bytes from `offset` into dst (no allocation).
+  readInto?(offset: number, dst: Uint8Array): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -22,15 +22,20 @@ export class FileByteSource implements ByteSource {
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    checkRange(this, offset, length, this.path);
     const out = new Uint8Array(length);
+    await this.readInto(offset, out);
+    return out;
+  }
+
+  async readInto(offset: number, dst: Uint8Array): Promise<void> {
+    const length = dst.length;
+    checkRange(this, offset, length, this.path);
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await this.fh.read(out, done, length - done, offset + done);
+      const { bytesRead } = await this.fh.read(dst, done, length - done, offset + done);
       if (bytesRead === 0) throw new Error(`${this.path}: unexpected end of file at ${offset + done}`);
       done += bytesRead;
     }
-    return out;
   }
 
   async close(): Promise<void> {

@@ -38,7 +38,7 @@ export class PostingsTable {
 
   // `postingsEnd`: where the postings section ends (the next section's start). `sampling`: keep
   // every sampling-th entry of each name (> 0).
-  static async open(src: ByteSource, off: number, postingsEnd: number, where: CorruptionWhere, sampling = SAMPLING): Promise<PostingsTable> {
+  static async open(src: ByteSource, off: number, postingsEnd: number, where: CorruptionWhere, sampling = SAMPLING, streamPiece?: number): Promise<PostingsTable> {
     if (!(Number.isInteger(sampling) && sampling > 0)) throw new RangeError(`postings offset table sampling must be an integer > 0, got ${sampling}`);
     const t = new PostingsTable(src, where);
     const bad = (m: string) => new CorruptionError(where, `postings offset table at ${off}: ${m}`);
@@ -47,7 +47,7 @@ export class PostingsTable {
     const len = readBE32(h, 0);
     const count = readBE32(h, 4);
     if (len < 4 || off + 4 + len + 4 > src.size) throw bad(`length ${len} runs past the end of the file`);
-    const stream = new SectionStream(src, off + 4, off + 4 + len);
+    const stream = new SectionStream(src, off + 4, off + 4 + len, { reuseBuffer: true, piece: streamPiece });
     let cur: NameSamples | null = null;
     let curName = "";
     let curNameBytes: Uint8Array = new Uint8Array(0);
@@ -72,15 +72,25 @@ export class PostingsTable {
       let prevPostings = -1;
       for (let i = 0; i < count; i++) {
         const entryOff = stream.offset;
-        // Fetch only when an entry is not already buffered (see SectionStream.buffered).
-        if (stream.buffered < 16) await stream.ensure(16);
+        // Fetch only when an entry is not already buffered (see SectionStream.buffered). The
+        // stream reuses its buffer, so the views kept across a fetch are copied first.
+        if (stream.buffered < 16) {
+          [curNameBytes, lastValue] = [curNameBytes.slice(), lastValue.slice()];
+          await stream.ensure(16);
+        }
         const n = stream.byteSync();
         if (n !== 2) throw bad(`entry ${i} has ${n} keys, want 2`);
         const nl = stream.uvarintSync();
-        if (stream.buffered < nl + 10) await stream.ensure(nl + 10);
-        const nameBytes = stream.bytesSync(nl);
+        if (stream.buffered < nl + 10) {
+          [curNameBytes, lastValue] = [curNameBytes.slice(), lastValue.slice()];
+          await stream.ensure(nl + 10);
+        }
+        let nameBytes = stream.bytesSync(nl);
         const vl = stream.uvarintSync();
-        if (stream.buffered < vl + 10) await stream.ensure(vl + 10);
+        if (stream.buffered < vl + 10) {
+          [curNameBytes, lastValue, nameBytes] = [curNameBytes.slice(), lastValue.slice(), nameBytes.slice()];
+          await stream.ensure(vl + 10);
+        }
         const valueBytes = stream.bytesSync(vl);
         const postingsOff = stream.uvarintSync();
         if (postingsOff <= prevPostings) throw bad(`entry ${i} (${decodeUtf8(nameBytes)}=${JSON.stringify(decodeUtf8(valueBytes))}): postings offset ${postingsOff} not increasing`);

@@ -75,7 +75,7 @@ export class IndexReader implements PostingsIndex {
     const tablesWhere: CorruptionWhere = sec ? { block: opts.block, file: sec.file } : where;
     const symbols = await SymbolTable.open(sec?.src ?? src, sec?.symbols ?? toc.symbols, tablesWhere, opts);
     const postingsEnd = nextSectionAfter(toc, toc.postings, toc.postingsTable);
-    const table = await PostingsTable.open(sec?.src ?? src, sec?.postingsTable ?? toc.postingsTable, postingsEnd, tablesWhere, opts.postingOffsetsSampling);
+    const table = await PostingsTable.open(sec?.src ?? src, sec?.postingsTable ?? toc.postingsTable, postingsEnd, tablesWhere, opts.postingOffsetsSampling, opts.streamPiece);
     return new IndexReader(src, where, toc, version, symbols, table, sec?.src);
   }
 

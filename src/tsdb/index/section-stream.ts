@@ -4,19 +4,36 @@
 import type { ByteSource } from "../bytesource/index.ts";
 import { Crc32c, DecodeError, decodeUtf8, readUvarint } from "../encoding/index.ts";
 
+export interface SectionStreamOptions {
+  piece?: number;
+  // Reuse one buffer for the whole walk (compacting it in place, reading into it directly where
+  // the source can) instead of allocating every piece twice. Views returned by bytes() and
+  // bytesSync() are then only valid until the next ensure(): callers that keep one across an
+  // ensure must copy it first. Opening a big index streams hundreds of MiB through here, and
+  // the freshly allocated pieces were most of the process's external memory while it ran.
+  reuseBuffer?: boolean;
+}
+
 export class SectionStream {
   private buf = new Uint8Array(0);
+  private store = new Uint8Array(0); // backing buffer in reuse mode (buf is a prefix of it)
   private bufStart: number; // file offset of buf[0]
   private p = 0; // read position within buf
   private fetched: number; // file offset up to which bytes were fetched
   readonly crc = new Crc32c();
 
+  private readonly piece: number;
+  private readonly reuse: boolean;
+
   constructor(
     private readonly src: ByteSource,
     start: number,
     private readonly end: number,
-    private readonly piece = 1 << 20,
+    opts: SectionStreamOptions | number = {},
   ) {
+    const o = typeof opts === "number" ? { piece: opts } : opts;
+    this.piece = o.piece ?? 1 << 20;
+    this.reuse = o.reuseBuffer ?? false;
     this.bufStart = start;
     this.fetched = start;
   }
@@ -35,15 +52,30 @@ export class SectionStream {
     const avail = this.buf.length - this.p;
     if (avail >= n || this.fetched >= this.end) return;
     const want = Math.min(this.end - this.fetched, Math.max(this.piece, n - avail));
-    const more = await this.src.read(this.fetched, want);
-    this.crc.update(more);
-    const nb = new Uint8Array(avail + more.length);
-    nb.set(this.buf.subarray(this.p));
-    nb.set(more, avail);
+    if (this.reuse) {
+      if (this.store.length < avail + want) {
+        const bigger = new Uint8Array(avail + want);
+        bigger.set(this.buf.subarray(this.p));
+        this.store = bigger;
+      } else {
+        this.store.copyWithin(0, this.p, this.buf.length);
+      }
+      const dst = this.store.subarray(avail, avail + want);
+      if (this.src.readInto) await this.src.readInto(this.fetched, dst);
+      else dst.set(await this.src.read(this.fetched, want));
+      this.crc.update(dst);
+      this.buf = this.store.subarray(0, avail + want);
+    } else {
+      const more = await this.src.read(this.fetched, want);
+      this.crc.update(more);
+      const nb = new Uint8Array(avail + more.length);
+      nb.set(this.buf.subarray(this.p));
+      nb.set(more, avail);
+      this.buf = nb;
+    }
     this.bufStart += this.p;
-    this.buf = nb;
     this.p = 0;
-    this.fetched += more.length;
+    this.fetched += want;
     if (this.buf.length < n && this.fetched < this.end) await this.ensure(n);
   }
 

@@ -14,6 +14,9 @@ import { SectionStream } from "./section-stream.ts";
 export interface SymbolTableOptions {
   inMemoryMaxBytes?: number;
   cachePages?: number;
+  // Bytes fetched per step of the walk at open (default 1 MiB; tests use tiny pieces so that
+  // the stream's buffer is refilled mid-entry).
+  streamPiece?: number;
 }
 
 export class SymbolTable {
@@ -40,7 +43,7 @@ export class SymbolTable {
     if (len < 4 || off + 4 + len + 4 > src.size) throw bad(`length ${len} runs past the end of the file`);
     t.bodyStart = off + 8;
     t.end = off + 4 + len;
-    const stream = new SectionStream(src, off + 4, off + 4 + len);
+    const stream = new SectionStream(src, off + 4, off + 4 + len, { reuseBuffer: true, piece: opts.streamPiece });
     const keep = len <= (opts.inMemoryMaxBytes ?? 8 << 20);
     try {
       await stream.bytes(4); // count, already read
