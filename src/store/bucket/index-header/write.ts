@@ -1,5 +1,5 @@
 // Builds a block's index-header file from range reads of its index (in the bucket): the TOC,
-// then the symbol table and the postings offset table copied in 1 MiB pieces straight to a
+// then the symbol table and the postings offset table copied in 256 KiB pieces straight to a
 // temporary file, which is fsynced and renamed into place, so a crash never leaves a
 // half-written header that looks complete. Nothing is parsed here; opening the file verifies
 // both tables' CRCs (see open.ts), which also catches a damaged index.
