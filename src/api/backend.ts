@@ -24,6 +24,17 @@ export interface QueryRun {
   stats: boolean;
 }
 
+export interface MetadataEntry {
+  type: string;
+  help: string;
+  unit: string;
+}
+
+export interface ExemplarSeries {
+  seriesLabels: Labels;
+  exemplars: { labels: Labels; value: number; timestampMs: number }[];
+}
+
 export interface ApiBackend {
   instantQuery(run: QueryRun, timeMs: number): Promise<QueryResult>;
   rangeQuery(run: QueryRun, startMs: number, endMs: number, stepMs: number): Promise<QueryResult>;
@@ -32,7 +43,11 @@ export interface ApiBackend {
   labelValues(name: string, matchers: Matcher[][], startMs: number, endMs: number, opts: ReadOptions, limit: number): Promise<{ values: string[]; warnings: string[] }>;
   // Thanos's /api/v1/stores: endpoint status grouped by component type.
   stores?(): Promise<Record<string, unknown[]>>;
-  metadata?(metric: string, limit: number): Promise<Record<string, { type: string; help: string; unit: string }[]>>;
+  // /api/v1/metadata: metric name -> distinct entries. limit < 0: no limit; limitPerMetric <= 0:
+  // no limit. Absent: the component knows no metadata (empty answer).
+  metadata?(metric: string, limit: number, limitPerMetric: number, opts: ReadOptions): Promise<{ data: Map<string, MetadataEntry[]>; warnings: string[] }>;
+  // /api/v1/query_exemplars for a query's selectors over [startMs, endMs]. Absent: no exemplars.
+  exemplars?(query: string, startMs: number, endMs: number, opts: ReadOptions): Promise<{ data: ExemplarSeries[]; warnings: string[] }>;
   defaultPartialResponse: boolean;
   flags: Record<string, string>;
   startTime: Date;

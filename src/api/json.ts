@@ -4,6 +4,7 @@
 import type { Labels } from "../labels/labels.ts";
 import type { Matrix, Value, Vector } from "../promql/value.ts";
 import type { FloatHistogram } from "../promql/histogram.ts";
+import type { ExemplarSeries, MetadataEntry } from "./backend.ts";
 
 export function formatValue(v: number): string {
   if (Number.isNaN(v)) return "NaN";
@@ -125,4 +126,22 @@ export function resultJson(v: Value, statsJson?: string): string {
   let s = `{"resultType":"${v.type}","result":${valueJson(v)}`;
   if (statsJson) s += `,"stats":${statsJson}`;
   return s + "}";
+}
+
+// /api/v1/query_exemplars: [{seriesLabels, exemplars: [{labels, value, timestamp}]}].
+export function exemplarsJson(data: readonly ExemplarSeries[]): string {
+  const parts = data.map((d) => {
+    const ex = d.exemplars.map((e) => `{"labels":${labelsJson(e.labels)},"value":"${formatValue(e.value)}","timestamp":${formatTimestamp(e.timestampMs)}}`);
+    return `{"seriesLabels":${labelsJson(d.seriesLabels)},"exemplars":[${ex.join(",")}]}`;
+  });
+  return "[" + parts.join(",") + "]";
+}
+
+// /api/v1/metadata: {metric: [{type, help, unit}]}, in the map's (sorted) order.
+export function metadataJson(data: ReadonlyMap<string, readonly MetadataEntry[]>): string {
+  const parts: string[] = [];
+  for (const [name, metas] of data) {
+    parts.push(`${JSON.stringify(name)}:[${metas.map((m) => `{"type":${JSON.stringify(m.type)},"help":${JSON.stringify(m.help)},"unit":${JSON.stringify(m.unit)}}`).join(",")}]`);
+  }
+  return "{" + parts.join(",") + "}";
 }

@@ -6,7 +6,8 @@ import { isValidLabelName } from "../labels/labels.ts";
 import { defaultFeatures, PromQLError, type FeatureFlags } from "../promql/api.ts";
 import type { ApiBackend, ReadOptions } from "./backend.ts";
 import { ApiError, errMessage, errorResponse, invalidParam, successResponse } from "./envelope.ts";
-import { labelsJson, resultJson } from "./json.ts";
+import { exemplarsJson, labelsJson, metadataJson, resultJson } from "./json.ts";
+import { extractSelectors } from "../promql/selectors.ts";
 import { formValues, MAX_TIME_MS, MIN_TIME_MS, parseDuration, parseTime } from "./params.ts";
 import { parseSelector, parseQuery, formatQuery, parseTreeJson } from "./promql-bridge.ts";
 import { version, revision, branch } from "../version.ts";
@@ -248,27 +249,33 @@ export function apiV1(backend: ApiBackend, features: FeatureFlags = defaultFeatu
   app.delete("/series", () => errorResponse("unavailable", "admin APIs disabled"));
   route("/labels", labels);
   route("/label/:name/values", labelValues, ["get"]);
-  // No store carries exemplars yet (the StoreAPI Exemplars service is not implemented), so a
-  // valid request answers an empty list, as Prometheus does when it has none.
-  route("/query_exemplars", async (form) => {
-    timeParam(form, "start", MIN_TIME_MS);
-    timeParam(form, "end", MAX_TIME_MS);
+  // Exemplars and metadata come from the endpoints serving thanos.Exemplars / thanos.Metadata
+  // (see Querier); a backend without them (the all-in-one's local data) answers empty.
+  route("/query_exemplars", async (form, c) => {
+    const start = timeParam(form, "start", MIN_TIME_MS);
+    const end = timeParam(form, "end", MAX_TIME_MS);
+    if (end < start) throw new ApiError("bad_data", "end timestamp must not be before start timestamp");
+    const q = form.get("query") ?? "";
+    let expr;
     try {
-      parseQuery(form.get("query") ?? "", features);
+      expr = parseQuery(q, features);
     } catch (e) {
       throw new ApiError("bad_data", errMessage(e));
     }
-    return successResponse("[]");
+    // A query without series selectors (e.g. `1+1`) gets Prometheus's empty 204 answer.
+    if (!extractSelectors(expr).length) return new Response(null, { status: 204 });
+    if (!backend.exemplars) return successResponse("[]");
+    const opts = readOptions(form, backend, requestSignal(c, form));
+    const res = await retrieving("exemplars", c, () => backend.exemplars!(q, start, end, opts));
+    return successResponse(exemplarsJson(res.data), res.warnings);
   });
-  route("/metadata", async (form) => {
-    const lv = form.get("limit");
-    let limit = -1;
-    if (lv !== null && lv !== "") {
-      limit = /^[+-]?\d+$/.test(lv) ? Number(lv) : NaN;
-      if (!Number.isSafeInteger(limit)) throw new ApiError("bad_data", "limit must be a number");
-    }
-    const data = backend.metadata ? await backend.metadata(form.get("metric") ?? "", limit) : {};
-    return successResponse(JSON.stringify(data));
+  route("/metadata", async (form, c) => {
+    const limit = intParam(form, "limit", -1);
+    const limitPerMetric = intParam(form, "limit_per_metric", -1);
+    if (!backend.metadata) return successResponse("{}");
+    const opts = readOptions(form, backend, requestSignal(c, form));
+    const res = await retrieving("metadata", c, () => backend.metadata!(form.get("metric") ?? "", limit, limitPerMetric, opts));
+    return successResponse(metadataJson(res.data), res.warnings);
   }, ["get"]);
   route("/format_query", async (form) => {
     const q = form.get("query") ?? "";
@@ -314,6 +321,26 @@ export function apiV1(backend: ApiBackend, features: FeatureFlags = defaultFeatu
   route("/stores", async () => successResponse(JSON.stringify(backend.stores ? await backend.stores() : {})), ["get"]);
   app.notFound(() => errorResponse("not_found", "not found"));
   return app;
+}
+
+// Go's strconv.Atoi with Prometheus's "<name> must be a number" answer.
+function intParam(form: URLSearchParams, name: string, dflt: number): number {
+  const v = form.get(name);
+  if (v === null || v === "") return dflt;
+  const n = /^[+-]?\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new ApiError("bad_data", `${name} must be a number`);
+  return n;
+}
+
+// A failed fan-out is Thanos's internal error "retrieving <what>: …" (the client going away
+// stays "canceled", handled by wrap()).
+async function retrieving<T>(what: string, c: Context, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ApiError || c.req.raw.signal.aborted) throw e;
+    throw new ApiError("internal", `retrieving ${what}: ${errMessage(e)}`);
+  }
 }
 
 function limited(values: string[], warnings: string[], limit: number): Response {

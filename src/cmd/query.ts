@@ -10,6 +10,7 @@ import { createStoreClient } from "../store/grpc/index.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
 import { EndpointSet, ProxyStore } from "../store/proxy/index.ts";
 import { endpointStatus } from "../query/endpoint-status.ts";
+import { ExemplarsProxy, MetadataProxy } from "../query/index.ts";
 
 function durationFlag(v: string, name: string): number {
   try {
@@ -51,7 +52,11 @@ export const queryCommand: Command = {
     const endpoints = new EndpointSet(clients);
     await endpoints.refresh();
     endpoints.start();
-    const proxy = new ProxyStore({ endpoints: () => endpoints.endpoints(), endpointTimeoutMs: durationFlag(str(f, "store.response-timeout"), "store.response-timeout"), logger: log, componentType: "query" });
+    const endpointTimeoutMs = durationFlag(str(f, "store.response-timeout"), "store.response-timeout");
+    const proxy = new ProxyStore({ endpoints: () => endpoints.endpoints(), endpointTimeoutMs, logger: log, componentType: "query" });
+    // Metadata and exemplars go to the endpoints whose Info advertises them.
+    const metadata = new MetadataProxy({ endpoints: () => endpoints.endpoints(), endpointTimeoutMs, logger: log });
+    const exemplars = new ExemplarsProxy({ endpoints: () => endpoints.endpoints(), endpointTimeoutMs, logger: log, features });
     const { app, readiness } = componentHttp();
     const querier = new Querier({
       store: proxy,
@@ -67,9 +72,11 @@ export const queryCommand: Command = {
       },
       flags: flagsRecord(f),
       stores: async () => endpointStatus(endpoints.endpoints()),
+      metadata,
+      exemplars,
     });
     app.route("/api/v1", apiV1(querier, features));
-    const grpc = await serveStoreGrpc({ address: str(f, "grpc-address"), store: proxy });
+    const grpc = await serveStoreGrpc({ address: str(f, "grpc-address"), store: proxy, metadata, exemplars });
     log.info("serving StoreAPI", { address: `${grpc.host}:${grpc.port}` });
     const http = await serveHttp(str(f, "http-address"), app, log);
     readiness.markReady();

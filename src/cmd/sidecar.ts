@@ -1,12 +1,13 @@
 // `aeon sidecar`: runs next to one Prometheus. Serves its data over the StoreAPI (remote read
-// with streamed XOR chunks, passed through untouched) and, with a bucket configured, ships the
-// blocks Prometheus finishes. Refuses to start unless Prometheus has external labels.
+// with streamed XOR chunks, passed through untouched), its metric metadata and exemplars, and,
+// with a bucket configured, ships the blocks Prometheus finishes. Refuses to start unless
+// Prometheus has external labels.
 import type { Command } from "./command.ts";
 import { bool, str, FlagError } from "./flags.ts";
 import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom } from "./common.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
 import { formatLabels } from "../labels/index.ts";
-import { NoExternalLabelsError, PromMetadata, PrometheusClient, PrometheusStore, Shipper } from "../sidecar/index.ts";
+import { NoExternalLabelsError, PromMetadata, PrometheusClient, PrometheusExemplars, PrometheusMetadata, PrometheusStore, Shipper } from "../sidecar/index.ts";
 
 async function compactionProblem(prom: PrometheusClient): Promise<string | undefined> {
   const flags = await prom.flags();
@@ -94,7 +95,15 @@ export const sidecarCommand: Command = {
     metadata.start(metaInterval);
 
     const store = new PrometheusStore({ prom, metadata });
-    const grpc = await serveStoreGrpc({ address: str(f, "grpc-address"), store, registry });
+    // As Thanos's sidecar: metric metadata and exemplars come from Prometheus's HTTP API (empty
+    // exemplar answers unless Prometheus runs with --enable-feature=exemplar-storage).
+    const grpc = await serveStoreGrpc({
+      address: str(f, "grpc-address"),
+      store,
+      metadata: new PrometheusMetadata(prom),
+      exemplars: new PrometheusExemplars(prom, metadata),
+      registry,
+    });
     log.info("serving StoreAPI", { address: `${grpc.host}:${grpc.port}` });
 
     let shipper: Shipper | undefined;

@@ -3,7 +3,13 @@
 import { create } from "@bufbuild/protobuf";
 import { LabelNamesRequestSchema, LabelValuesRequestSchema, SeriesRequestSchema } from "../gen/thanos/store/rpc_pb.ts";
 import { PartialResponseStrategy } from "../gen/thanos/store/types_pb.ts";
-import type { ApiBackend, QueryRun, ReadOptions } from "../api/backend.ts";
+import type { ApiBackend, ExemplarSeries, MetadataEntry, QueryRun, ReadOptions } from "../api/backend.ts";
+import { ExemplarsRequestSchema } from "../gen/thanos/exemplars/rpc_pb.ts";
+import { MetricMetadataRequestSchema } from "../gen/thanos/metadata/rpc_pb.ts";
+import type { ExemplarData } from "../gen/thanos/exemplars/rpc_pb.ts";
+import type { ExemplarsAPI, MetadataAPI } from "../store/metadata-exemplars.ts";
+import { mergeExemplarData } from "./exemplars-merge.ts";
+import { MetadataMerger } from "./metadata-merge.ts";
 import { compareLabels, compareStrings, labelsKey, type Label, type Labels } from "../labels/labels.ts";
 import type { Matcher } from "../labels/matcher.ts";
 import { defaultEngineOptions, PromQLError, type EngineOptions, type QueryResult } from "../promql/api.ts";
@@ -24,6 +30,9 @@ export interface QuerierOptions {
   flags?: Record<string, string>;
   stores?: () => Promise<Record<string, unknown[]>>;
   ready?: () => boolean;
+  // Fan-outs of thanos.Metadata / thanos.Exemplars; without them those APIs answer empty.
+  metadata?: MetadataAPI;
+  exemplars?: ExemplarsAPI;
 }
 
 export class Querier implements ApiBackend {
@@ -143,6 +152,49 @@ export class Querier implements ApiBackend {
       }
     }
     return { series: [...seen.values()].sort(compareLabels), warnings };
+  }
+
+  async metadata(metric: string, limit: number, limitPerMetric: number, o: ReadOptions): Promise<{ data: Map<string, MetadataEntry[]>; warnings: string[] }> {
+    const api = this.opts.metadata;
+    if (!api || limit === 0) return { data: new Map(), warnings: [] };
+    // int32 on the wire: a larger limit is no limit at all.
+    const wireLimit = limit < 0 || limit > 2 ** 31 - 1 ? -1 : limit;
+    const req = create(MetricMetadataRequestSchema, { metric, limit: wireLimit, partialResponseStrategy: this.strategy(o) });
+    const merger = new MetadataMerger(wireLimit, limitPerMetric);
+    const warnings: string[] = [];
+    for await (const r of api.metricMetadata(req, { signal: o.signal })) {
+      if (r.result.case === "metadata") merger.add(r.result.value);
+      else if (r.result.case === "warning") warnings.push(r.result.value);
+    }
+    return { data: merger.result(), warnings };
+  }
+
+  async exemplars(query: string, startMs: number, endMs: number, o: ReadOptions): Promise<{ data: ExemplarSeries[]; warnings: string[] }> {
+    const api = this.opts.exemplars;
+    if (!api) return { data: [], warnings: [] };
+    const req = create(ExemplarsRequestSchema, {
+      query,
+      start: BigInt(clampTime(startMs)),
+      end: BigInt(clampTime(endMs)),
+      partialResponseStrategy: this.strategy(o),
+    });
+    const data: ExemplarData[] = [];
+    const warnings: string[] = [];
+    for await (const r of api.exemplars(req, { signal: o.signal })) {
+      if (r.result.case === "data") data.push(r.result.value);
+      else if (r.result.case === "warning") warnings.push(r.result.value);
+    }
+    // Replica labels go from series labels (and replicas collapse) unless dedup is off.
+    const replica = new Set(o.dedup ? (o.replicaLabels ?? this.opts.replicaLabels) : []);
+    const merged = mergeExemplarData(data, replica).map((d) => ({
+      seriesLabels: (d.seriesLabels?.labels ?? []).map((l) => ({ name: l.name, value: l.value })),
+      exemplars: d.exemplars.map((e) => ({
+        labels: (e.labels?.labels ?? []).map((l) => ({ name: l.name, value: l.value })).sort((a, b) => compareStrings(a.name, b.name)),
+        value: e.value,
+        timestampMs: Number(e.ts),
+      })),
+    }));
+    return { data: merged, warnings };
   }
 
   // The request fields label names and label values share, for one matcher set.

@@ -5,3 +5,5 @@ export { MAX_INT64, MIN_INT64, NO_EXTERNAL_LABELS_MESSAGE, NoExternalLabelsError
 export { PrometheusClient, REMOTE_READ_STREAMED_CONTENT_TYPE, selector, type TimeRange } from "./prom-client.ts";
 export { readShipperState, Shipper, SHIPPER_STATE_FILE, type ShipperOptions, type ShipperState, type SyncResult } from "./shipper.ts";
 export { finalLabels, PrometheusStore, stripExternalMatchers, type PrometheusStoreOptions } from "./store.ts";
+export { parseGoFloat, PrometheusExemplars } from "./exemplars.ts";
+export { PrometheusMetadata } from "./metric-metadata.ts";

@@ -22,6 +22,24 @@ export interface TimeRange {
   end: bigint; // ms
 }
 
+// Prometheus's JSON shapes for metadata and exemplars.
+export interface PromMetricMetadata {
+  type: string;
+  help: string;
+  unit: string;
+}
+
+export interface PromExemplar {
+  labels: Record<string, string>;
+  value: string; // Go float formatting, "+Inf"/"-Inf"/"NaN" included
+  timestamp: number; // seconds, millisecond precision
+}
+
+export interface PromExemplarSeries {
+  seriesLabels: Record<string, string>;
+  exemplars: PromExemplar[];
+}
+
 export class PrometheusClient {
   readonly base: string;
   constructor(url: string, private readonly userAgent = "aeon-sidecar") {
@@ -81,6 +99,26 @@ export class PrometheusClient {
     q.append("match[]", selector(ms));
     // POST with a form body: long regex selectors would overflow a URL.
     return (await this.fetchJson("/api/v1/series", { method: "POST", body: q, headers: { "Content-Type": "application/x-www-form-urlencoded" } }, signal)).data as Record<string, string>[];
+  }
+
+  // /api/v1/metadata: metric name -> its distinct {type, help, unit} entries. `limit` < 0 means
+  // no limit (Prometheus's default), as in thanos.MetricMetadataRequest.
+  async metricMetadata(metric: string, limit: number, signal?: AbortSignal): Promise<Record<string, PromMetricMetadata[]>> {
+    const q = new URLSearchParams();
+    if (metric) q.set("metric", metric);
+    if (limit >= 0) q.set("limit", String(limit));
+    return ((await this.getData("/api/v1/metadata", q, signal)) ?? {}) as Record<string, PromMetricMetadata[]>;
+  }
+
+  // /api/v1/query_exemplars for a PromQL query (only its selectors matter) over [start, end] ms;
+  // StoreAPI's unbounded sentinels are left out, which Prometheus reads as "all time".
+  async queryExemplars(query: string, range: TimeRange, signal?: AbortSignal): Promise<PromExemplarSeries[]> {
+    const q = new URLSearchParams({ query });
+    if (range.start > -SANE_MS && range.start < SANE_MS) q.set("start", msToSeconds(range.start));
+    if (range.end > -SANE_MS && range.end < SANE_MS) q.set("end", msToSeconds(range.end));
+    // POST with a form body, like series: selectors can be long.
+    const body = await this.fetchJson("/api/v1/query_exemplars", { method: "POST", body: q, headers: { "Content-Type": "application/x-www-form-urlencoded" } }, signal);
+    return (body.data ?? []) as PromExemplarSeries[];
   }
 
   // Starts a streamed remote read (STREAMED_XOR_CHUNKS) and returns the response with its body

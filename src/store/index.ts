@@ -4,3 +4,4 @@ export * from "./types.ts";
 export * from "./errors.ts";
 export { externalLabelsMatch, matchersFromProto, matchersToProto } from "./matchers.ts";
 export { buildInfo, MAX_TIME, MIN_TIME, type ComponentType, type StoreInfoInit } from "./info.ts";
+export { hasExemplarsAPI, hasMetadataAPI, type ExemplarsAPI, type MetadataAPI } from "./metadata-exemplars.ts";

@@ -207,6 +207,7 @@ test("every value-carrying piece keeps the stale marker's bits under node, bun a
     remoteWriteV1: STALE_HEX,
     remoteWriteV2: STALE_HEX,
     forwardWire: STALE_HEX,
+    forwardDecode: STALE_HEX,
     headChunkRef: STALE_HEX,
     headChunkWasm: STALE_HEX,
     headSelectV1: STALE_HEX,

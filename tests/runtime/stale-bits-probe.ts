@@ -15,6 +15,7 @@ import { isStaleAt } from "../../src/promql/value.ts";
 import { toBinary } from "@bufbuild/protobuf";
 import { WriteRequestSchema } from "../../src/gen/thanos/store/rpc_pb.ts";
 import { toWriteRequest } from "../../src/receive/forward/index.ts";
+import { decodeWriteRequest } from "../../src/receive/forward/decode-write-request.ts";
 import { concat, int64Field, lenField, strField, tag, varint } from "../receive/fixtures/pb.ts";
 
 const T0 = 1_700_000_000_000;
@@ -46,6 +47,9 @@ out.remoteWriteV2 = staleOf(d2.ts.subarray(0, d2.samples), d2.vs);
 // remote write 1.0's, so the 1.0 decoder reads them and skips tenant/replica).
 const fwd = decodeWriteRequestV1(toBinary(WriteRequestSchema, toWriteRequest("t", 1, d1, d1.series)));
 out.forwardWire = staleOf(fwd.ts.subarray(0, fwd.samples), fwd.vs);
+// …and as the receiving receiver decodes them (thanos.WriteableStore/RemoteWrite's raw decoder).
+const fwdIn = decodeWriteRequest(toBinary(WriteRequestSchema, toWriteRequest("t", 1, d1, d1.series))).write.batch;
+out.forwardDecode = staleOf(fwdIn.ts, fwdIn.vs);
 
 const dir = await mkdtemp(join(tmpdir(), "aeon-stale-probe-"));
 try {

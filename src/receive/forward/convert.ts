@@ -7,8 +7,8 @@ import { SampleSchema, TimeSeriesSchema, type Sample } from "../../gen/thanos/st
 import { f64Words, F64_HI, F64_LO } from "../../kernels/f64-bits.ts";
 import { LabelSchema } from "../../gen/thanos/store/types_pb.ts";
 import type { WriteBatch, WriteSeries } from "../../tsdb/head/index.ts";
-import { validateLabels, validTimestamp } from "../remote-write/index.ts";
-import { describeSeries } from "../remote-write/decoded.ts";
+import { validTimestamp } from "../remote-write/index.ts";
+import { invalidSeriesMessage, seriesProblem } from "./check-series.ts";
 
 export function toWriteRequest(tenant: string, replica: number, b: WriteBatch, series: readonly WriteSeries[]): WriteRequest {
   const words = f64Words(b.vs);
@@ -30,9 +30,8 @@ export function toWriteRequest(tenant: string, replica: number, b: WriteBatch, s
 // A NaN sample (a stale marker, say) with its exact bits. protobuf-es writes doubles from JS
 // numbers, which lose NaN payloads on Bun, so the bits go out as an unknown field 1 of wire type
 // fixed64 — the same bytes a double field has — and `value` stays 0, which proto3 omits.
-// TODO: the receiving side (fromWriteRequest) still gets `value` from protobuf-es's double
-// reader, so a Bun receiver of forwarded writes sees a plain NaN; keeping the bits there needs a
-// raw decode of thanos.WriteableStore/RemoteWrite requests in src/store/grpc.
+// Receivers decode these requests with decode-write-request.ts, which reads the value's bits as
+// words; fromWriteRequest (protobuf-es's double reader) would lose the payload on Bun.
 function nanSample(hi: number, lo: number, t: number): Sample {
   const bytes = new Uint8Array(8);
   const dv = new DataView(bytes.buffer);
@@ -51,6 +50,8 @@ export interface ReceivedWrite {
 }
 
 // Validates as the HTTP path does (labels per Thanos's rules, representable timestamps).
+// Receivers use decodeWriteRequest (the raw-bytes twin of fromBinary + this, keeping NaN bits);
+// this stays for callers holding a WriteRequest message (connect's generic handler, tests).
 export function fromWriteRequest(req: WriteRequest): ReceivedWrite {
   let n = 0;
   for (const ts of req.timeseries) n += ts.samples.length;
@@ -64,18 +65,10 @@ export function fromWriteRequest(req: WriteRequest): ReceivedWrite {
   for (const t of req.timeseries) {
     histograms += t.histograms.length;
     const labels = t.labels.map((l) => ({ name: l.name, value: l.value }));
-    let why = validateLabels(labels);
-    if (!why) {
-      for (const s of t.samples) {
-        if (!validTimestamp(Number(s.timestamp))) {
-          why = `timestamp ${s.timestamp} out of range`;
-          break;
-        }
-      }
-    }
+    const why = seriesProblem(labels, t.samples.some((s) => !validTimestamp(Number(s.timestamp))));
     if (why) {
       invalid++;
-      firstInvalid ??= `${why}: ${describeSeries(labels)}`;
+      firstInvalid ??= invalidSeriesMessage(why, labels);
       continue;
     }
     const start = at;

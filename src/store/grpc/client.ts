@@ -20,6 +20,9 @@ import {
   type WriteRequest,
 } from "../../gen/thanos/store/rpc_pb.ts";
 import { ZLabelSetSchema } from "../../gen/thanos/store/types_pb.ts";
+import { Exemplars, type ExemplarsRequest, type ExemplarsResponse } from "../../gen/thanos/exemplars/rpc_pb.ts";
+import { Metadata, type MetricMetadataRequest, type MetricMetadataResponse } from "../../gen/thanos/metadata/rpc_pb.ts";
+import type { ExemplarsAPI, MetadataAPI } from "../metadata-exemplars.ts";
 import { StoreError } from "../errors.ts";
 import type { StoreCallOptions, StoreClient } from "../types.ts";
 import { fromConnectError } from "./codes.ts";
@@ -40,7 +43,9 @@ export interface StoreClientOptions {
   seriesTransport?: "fast" | "connect";
 }
 
-export interface GrpcStoreClient extends StoreClient {
+// thanos.Metadata and thanos.Exemplars are always callable; servers without them answer
+// Unimplemented (a querier only calls endpoints whose Info advertises them).
+export interface GrpcStoreClient extends StoreClient, MetadataAPI, ExemplarsAPI {
   remoteWrite(req: WriteRequest, opts?: StoreCallOptions): Promise<void>;
   close(): Promise<void>;
 }
@@ -72,6 +77,8 @@ export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
   const store: Client<typeof Store> = createClient(Store, transport);
   const info: Client<typeof Info> = createClient(Info, transport);
   const writeable: Client<typeof WriteableStore> = createClient(WriteableStore, transport);
+  const metadata: Client<typeof Metadata> = createClient(Metadata, transport);
+  const exemplars: Client<typeof Exemplars> = createClient(Exemplars, transport);
   const callOpts = (o?: StoreCallOptions) => ({ signal: o?.signal, timeoutMs: o?.timeoutMs });
   const wrap = async <T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
     try {
@@ -114,6 +121,12 @@ export function createStoreClient(opts: StoreClientOptions): GrpcStoreClient {
     labelValues(req: LabelValuesRequest, o?: StoreCallOptions): Promise<LabelValuesResponse> {
       return wrap(() => store.labelValues(req, callOpts(o)), o?.signal);
     },
+    metricMetadata(req: MetricMetadataRequest, o?: StoreCallOptions): AsyncIterable<MetricMetadataResponse> {
+      return mapErrors(() => metadata.metricMetadata(req, callOpts(o)), name, o?.signal);
+    },
+    exemplars(req: ExemplarsRequest, o?: StoreCallOptions): AsyncIterable<ExemplarsResponse> {
+      return mapErrors(() => exemplars.exemplars(req, callOpts(o)), name, o?.signal);
+    },
     async remoteWrite(req, o) {
       await wrap(() => writeable.remoteWrite(req, callOpts(o)), o?.signal);
     },
@@ -145,6 +158,15 @@ async function* unbatch(
     throw callError(e, name, signal);
   } finally {
     if (!complete) stop.abort(new DOMException("series stream abandoned by the caller", "AbortError"));
+  }
+}
+
+// A server stream with gRPC statuses turned into StoreErrors.
+async function* mapErrors<T>(call: () => AsyncIterable<T>, name: string, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  try {
+    yield* call();
+  } catch (e) {
+    throw callError(e, name, signal);
   }
 }
 

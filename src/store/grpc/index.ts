@@ -15,6 +15,7 @@ export { fromConnectError, toConnectError } from "./codes.ts";
 export { listenGrpc, type GrpcServer } from "./listen.ts";
 export { createSeriesHandler, isGrpcRequest, parseGrpcTimeout, SERIES_PATH } from "./series-fast.ts";
 export { batchSeries } from "./batch.ts";
+export { createRemoteWriteHandler, REMOTE_WRITE_PATH } from "./raw-remote-write.ts";
 export {
   grpcHandlerOptions,
   registerStoreServices,
@@ -24,10 +25,12 @@ export {
 
 import type { Registry } from "../../observability/index.ts";
 import type { StoreServer } from "../types.ts";
+import type { ExemplarsAPI, MetadataAPI } from "../metadata-exemplars.ts";
 import { listenGrpc, type GrpcServer } from "./listen.ts";
 import { registerStoreServices, type WriteableStoreServer } from "./server.ts";
 import { createSeriesHandler, SERIES_PATH } from "./series-fast.ts";
 import { grpcServerMetrics } from "./metrics.ts";
+import { createRemoteWriteHandler, REMOTE_WRITE_PATH } from "./raw-remote-write.ts";
 
 // The common case: serve one StoreServer (plus optional WriteableStore) on `address` (host:port;
 // port 0 picks a free one).
@@ -35,10 +38,14 @@ export function serveStoreGrpc(opts: {
   address: string;
   store: StoreServer;
   writeable?: WriteableStoreServer;
+  metadata?: MetadataAPI;
+  exemplars?: ExemplarsAPI;
   registry?: Registry;
 }): Promise<GrpcServer> {
   const metrics = opts.registry ? grpcServerMetrics(opts.registry) : undefined;
+  const writeBytes = opts.writeable?.remoteWriteBytes?.bind(opts.writeable);
   return listenGrpc(opts.address, (router) => registerStoreServices(router, opts), {
     [SERIES_PATH]: createSeriesHandler(opts.store, metrics),
+    ...(writeBytes ? { [REMOTE_WRITE_PATH]: createRemoteWriteHandler(writeBytes, metrics) } : {}),
   });
 }

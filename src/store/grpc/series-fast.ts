@@ -22,8 +22,8 @@ export const SERIES_PATH = "/thanos.Store/Series";
 const FLUSH_BYTES = 64 * 1024;
 const COMPRESS_MIN_BYTES = 1024;
 
-type Codec = { name: string; encode(b: Uint8Array): Uint8Array; decode(b: Uint8Array): Uint8Array };
-const CODECS: Record<string, Codec> = {
+export type Codec = { name: string; encode(b: Uint8Array): Uint8Array; decode(b: Uint8Array): Uint8Array };
+export const CODECS: Record<string, Codec> = {
   snappy: { name: "snappy", encode: snappyFramedEncode, decode: (b) => snappyFramedDecode(b, MAX_MESSAGE_BYTES) },
   gzip: { name: "gzip", encode: (b) => gzipSync(b), decode: (b) => gunzipSync(b, { maxOutputLength: MAX_MESSAGE_BYTES }) },
 };
@@ -44,7 +44,7 @@ export function parseGrpcTimeout(v: string | undefined): number | undefined {
 }
 
 // gRPC percent-encodes grpc-message (bytes outside printable ASCII, and '%').
-function grpcMessage(s: string): string {
+export function grpcMessage(s: string): string {
   return encodeURIComponent(s).replace(/%20/g, " ");
 }
 
@@ -110,11 +110,11 @@ async function handleSeries(store: StoreServer, m: GrpcServerMetrics | undefined
   }
 }
 
-function writable(res: Http2ServerResponse): boolean {
+export function writable(res: Http2ServerResponse): boolean {
   return !res.writableEnded && !res.destroyed && !res.stream?.closed;
 }
 
-async function readBody(req: Http2ServerRequest, signal: AbortSignal): Promise<Uint8Array> {
+export async function readBody(req: Http2ServerRequest, signal: AbortSignal): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const c of req as AsyncIterable<Uint8Array>) {
@@ -134,7 +134,7 @@ async function readBody(req: Http2ServerRequest, signal: AbortSignal): Promise<U
 }
 
 // A unary request is exactly one length-prefixed message.
-function unwrapRequest(body: Uint8Array, codec: Codec | undefined): Uint8Array {
+export function unwrapRequest(body: Uint8Array, codec: Codec | undefined): Uint8Array {
   if (body.length < 5) throw new StoreError("InvalidArgument", "missing gRPC request message");
   const len = ((body[1] << 24) | (body[2] << 16) | (body[3] << 8) | body[4]) >>> 0;
   if (body.length !== 5 + len) throw new StoreError("InvalidArgument", "expected exactly one gRPC request message");

@@ -1,6 +1,7 @@
 // Serves a StoreServer (and optionally a WriteableStore) over gRPC: thanos.Store (Series,
-// LabelNames, LabelValues, legacy Info), thanos.info.Info and thanos.WriteableStore, on HTTP/2
-// cleartext via connect-node. Message limits are Thanos's (MaxInt32), "snappy" (framed) and gzip
+// LabelNames, LabelValues, legacy Info), thanos.info.Info, thanos.WriteableStore and, when given,
+// thanos.Metadata / thanos.Exemplars (metadata-exemplars-server.ts), on HTTP/2 cleartext via
+// connect-node. Message limits are Thanos's (MaxInt32), "snappy" (framed) and gzip
 // request/response compression are accepted, the client's deadline and cancellation reach the
 // implementation as an AbortSignal, and StoreErrors become gRPC status codes.
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
@@ -16,6 +17,8 @@ import {
   type WriteRequest,
 } from "../../gen/thanos/store/rpc_pb.ts";
 import { LabelSetSchema } from "../../gen/thanos/store/types_pb.ts";
+import type { ExemplarsAPI, MetadataAPI } from "../metadata-exemplars.ts";
+import { advertiseOptionalApis, registerMetadataExemplars } from "./metadata-exemplars-server.ts";
 import { batchSeries } from "./batch.ts";
 import type { Registry } from "../../observability/index.ts";
 import type { StoreCallOptions, StoreServer } from "../types.ts";
@@ -26,11 +29,17 @@ import { grpcServerMetrics, type GrpcServerMetrics, type GrpcType } from "./metr
 // Receive's replication/forwarding target (thanos.WriteableStore/RemoteWrite).
 export interface WriteableStoreServer {
   remoteWrite(req: WriteRequest, opts?: StoreCallOptions): Promise<void>;
+  // The same call from the request message's raw bytes; when present, serveStoreGrpc routes
+  // RemoteWrite here (raw-remote-write.ts) so the implementation can decode values as bits.
+  remoteWriteBytes?(msg: Uint8Array, opts?: StoreCallOptions): Promise<void>;
 }
 
 export interface StoreServicesOptions {
   store: StoreServer;
   writeable?: WriteableStoreServer;
+  // thanos.Metadata / thanos.Exemplars, served and advertised in Info when given.
+  metadata?: MetadataAPI;
+  exemplars?: ExemplarsAPI;
   registry?: Registry;
 }
 
@@ -77,8 +86,10 @@ export function registerStoreServices(router: ConnectRouter, opts: StoreServices
       }),
   });
   router.service(Info, {
-    info: (_req, ctx) => instrumentUnary(m, "thanos.info.Info", "Info", () => store.info(callOptions(ctx))),
+    info: (_req, ctx) =>
+      instrumentUnary(m, "thanos.info.Info", "Info", async () => advertiseOptionalApis(await store.info(callOptions(ctx)), opts)),
   });
+  registerMetadataExemplars(router, opts, (service, method, it) => instrumentStream(m, service, method, it), callOptions);
   const writeable = opts.writeable;
   if (writeable) {
     router.service(WriteableStore, {

@@ -1,0 +1,78 @@
+// thanos.WriteableStore/RemoteWrite served directly on node:http2, handing the implementation the
+// request message's raw bytes. Why not connect: its handler decodes with protobuf-es, whose double
+// reader goes through a JS number, and Bun canonicalises NaNs — a forwarded stale marker would
+// lose its bits before the receiver sees it. Same gRPC semantics as connect's unary handler:
+// one length-prefixed request message (snappy/gzip message compression), grpc-timeout deadline
+// and client cancel -> AbortSignal, an empty WriteResponse on success, StoreErrors as
+// grpc-status trailers (Trailers-Only on failure).
+import { Code } from "@connectrpc/connect";
+import { constants as http2constants, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import { StoreError } from "../errors.ts";
+import type { StoreCallOptions } from "../types.ts";
+import { toConnectError } from "./codes.ts";
+import type { GrpcServerMetrics } from "./metrics.ts";
+import { CODECS, grpcMessage, parseGrpcTimeout, readBody, unwrapRequest, writable } from "./series-fast.ts";
+
+export const REMOTE_WRITE_PATH = "/thanos.WriteableStore/RemoteWrite";
+
+export type RawRemoteWrite = (msg: Uint8Array, opts: StoreCallOptions) => Promise<void>;
+
+// WriteResponse has no fields: its encoding is empty, so the response is a bare 5-byte frame
+// header (uncompressed, length 0).
+const EMPTY_RESPONSE_FRAME = new Uint8Array(5);
+
+export function createRemoteWriteHandler(write: RawRemoteWrite, metrics?: GrpcServerMetrics) {
+  return (req: Http2ServerRequest, res: Http2ServerResponse): void => {
+    // handle() catches everything itself; this only keeps a bug there from becoming an
+    // unhandled rejection that would take the process down.
+    handle(write, metrics, req, res).catch(() => {
+      if (!res.destroyed) res.stream.close(http2constants.NGHTTP2_INTERNAL_ERROR);
+    });
+  };
+}
+
+async function handle(write: RawRemoteWrite, m: GrpcServerMetrics | undefined, req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
+  const labels = { grpc_service: "thanos.WriteableStore", grpc_method: "RemoteWrite", grpc_type: "unary" };
+  const started = performance.now();
+  m?.started.inc(1, labels);
+  const abort = new AbortController();
+  const timeoutMs = parseGrpcTimeout(req.headers["grpc-timeout"] as string | undefined);
+  const timer = timeoutMs !== undefined ? setTimeout(() => abort.abort(new StoreError("DeadlineExceeded", "deadline exceeded")), timeoutMs) : undefined;
+  let finished = false;
+  res.on("close", () => {
+    if (!finished) abort.abort(new StoreError("Canceled", "client canceled the call"));
+  });
+  // The answer (or failure) of the call races its deadline and cancellation, as with connect: a
+  // write that outlives them carries on, but the client is answered at once.
+  const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true }));
+  aborted.catch(() => {});
+  let code = "OK";
+  try {
+    const encoding = String(req.headers["grpc-encoding"] ?? "identity");
+    const codec = CODECS[encoding];
+    if (encoding !== "identity" && !codec) {
+      throw new StoreError("Unimplemented", `grpc-encoding ${encoding} is not supported (snappy, gzip, identity)`);
+    }
+    const body = await Promise.race([readBody(req, abort.signal), aborted]);
+    const msg = unwrapRequest(body, codec);
+    await Promise.race([write(msg, { signal: abort.signal, timeoutMs }), aborted]);
+    if (writable(res)) {
+      res.writeHead(200, { "content-type": "application/grpc", "grpc-accept-encoding": "snappy,gzip,identity" });
+      res.write(EMPTY_RESPONSE_FRAME);
+      res.addTrailers({ "grpc-status": "0" });
+    }
+  } catch (e) {
+    const ce = toConnectError(abort.signal.aborted ? abort.signal.reason : e);
+    code = Code[ce.code];
+    // Nothing can be sent once the client has reset the stream.
+    if (writable(res) && !res.headersSent) {
+      res.writeHead(200, { "content-type": "application/grpc", "grpc-status": String(ce.code), "grpc-message": grpcMessage(ce.rawMessage) }); // Trailers-Only
+    }
+  } finally {
+    finished = true;
+    if (timer) clearTimeout(timer);
+    if (writable(res)) res.end();
+    m?.handled.inc(1, { ...labels, grpc_code: code });
+    m?.handling.labels(labels).observeSince(started);
+  }
+}
