@@ -13,9 +13,10 @@
 // Exemplars and histograms are skipped without being parsed (histograms are counted: they are
 // refused by the receiver); protobuf-es would also reject malformed bytes inside them.
 import type { Label } from "../../labels/index.ts";
-import { FNV_OFFSET, SERIES_SEED, mixHash } from "../../tsdb/head/hash.ts";
+import { SERIES_SEED } from "../../tsdb/head/hash.ts";
 import type { WriteSeries } from "../../tsdb/head/index.ts";
-import { ProtoError, ProtoReader, lastStringHash } from "../remote-write/protowire.ts";
+import { ProtoError, ProtoReader } from "../remote-write/protowire.ts";
+import { decodeLabelInto } from "../remote-write/label.ts";
 import { SampleSink } from "../remote-write/decoded.ts";
 import { readSample } from "../remote-write/sample.ts";
 import { invalidSeriesMessage, seriesProblem } from "./check-series.ts";
@@ -81,8 +82,7 @@ function decodeSeries(r: ProtoReader, sink: SampleSink, acc: Acc): void {
     switch (tag) {
       case (1 << 3) | 2: {
         const outer = r.enter();
-        labels.push(decodeLabel(r));
-        hash = mixHash(mixHash(hash, nameHash), valueHash);
+        hash = decodeLabelInto(r, labels, hash);
         r.leave(outer);
         break;
       }
@@ -109,30 +109,6 @@ function decodeSeries(r: ProtoReader, sink: SampleSink, acc: Acc): void {
     return;
   }
   acc.series.push({ labels, start, end: sink.n, hash });
-}
-
-// FNV-1a hashes of the last label's name and value (remote-write/protowire.ts hashes every
-// string it decodes), folded into the head's series hash without hashing the labels again.
-let nameHash = FNV_OFFSET;
-let valueHash = FNV_OFFSET;
-
-function decodeLabel(r: ProtoReader): Label {
-  let name = "";
-  let value = "";
-  nameHash = FNV_OFFSET;
-  valueHash = FNV_OFFSET;
-  while (r.pos < r.end) {
-    const tag = r.tag();
-    if (tag === ((1 << 3) | 2)) {
-      name = r.string();
-      nameHash = lastStringHash;
-    } else if (tag === ((2 << 3) | 2)) {
-      value = r.string();
-      valueHash = lastStringHash;
-    } else if (tag >>> 3 <= 2) throw new ProtoError(`Label field ${tag >>> 3} has wire type ${tag & 7}`);
-    else r.skip(tag & 7);
-  }
-  return { name, value };
 }
 
 // int64 replica. ProtoReader.int64 answers NaN beyond ±2^53; the sign is then bit 63, which a

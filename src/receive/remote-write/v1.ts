@@ -2,9 +2,10 @@
 // WriteRequest{timeseries=1, metadata=3}, TimeSeries{labels=1, samples=2, exemplars=3,
 // histograms=4}, Label{name=1, value=2}, Sample{value=1 double, timestamp=2 int64}.
 import type { Label } from "../../labels/index.ts";
-import { ProtoError, ProtoReader, lastStringHash } from "./protowire.ts";
+import { ProtoError, ProtoReader } from "./protowire.ts";
+import { decodeLabelInto } from "./label.ts";
 import { readSample } from "./sample.ts";
-import { FNV_OFFSET, SERIES_SEED, mixHash } from "../../tsdb/head/hash.ts";
+import { SERIES_SEED } from "../../tsdb/head/hash.ts";
 import { SampleSink, describeSeries, emptyDecoded, validateLabels, type DecodedWrite } from "./decoded.ts";
 
 export function decodeWriteRequestV1(body: Uint8Array): DecodedWrite {
@@ -37,8 +38,7 @@ function decodeSeries(r: ProtoReader, out: DecodedWrite, sink: SampleSink, label
     switch (tag) {
       case (1 << 3) | 2: {
         const outer = r.enter();
-        labels.push(decodeLabel(r));
-        hash = mixHash(mixHash(hash, nameHash), valueHash);
+        hash = decodeLabelInto(r, labels, hash);
         r.leave(outer);
         break;
       }
@@ -69,27 +69,4 @@ function decodeSeries(r: ProtoReader, out: DecodedWrite, sink: SampleSink, label
   out.samples += sink.n - start;
   out.histograms += histograms;
   out.exemplars += exemplars;
-}
-
-let nameHash = 0;
-let valueHash = 0;
-const EMPTY_HASH = FNV_OFFSET;
-
-// Sets nameHash/valueHash as a side effect (no tuple allocation on the hot path).
-function decodeLabel(r: ProtoReader): Label {
-  let name = "";
-  let value = "";
-  nameHash = EMPTY_HASH;
-  valueHash = EMPTY_HASH;
-  while (r.pos < r.end) {
-    const tag = r.tag();
-    if (tag === ((1 << 3) | 2)) {
-      name = r.string();
-      nameHash = lastStringHash;
-    } else if (tag === ((2 << 3) | 2)) {
-      value = r.string();
-      valueHash = lastStringHash;
-    } else r.skip(tag & 7);
-  }
-  return { name, value };
 }

@@ -11,7 +11,8 @@ import { StoreError } from "../errors.ts";
 import type { StoreCallOptions } from "../types.ts";
 import { toConnectError } from "./codes.ts";
 import type { GrpcServerMetrics } from "./metrics.ts";
-import { CODECS, grpcMessage, parseGrpcTimeout, readBody, unwrapRequest, writable } from "./series-fast.ts";
+import { beginRawCall } from "./raw-call.ts";
+import { CODECS, grpcMessage, readBody, unwrapRequest, writable } from "./series-fast.ts";
 
 export const REMOTE_WRITE_PATH = "/thanos.WriteableStore/RemoteWrite";
 
@@ -32,19 +33,11 @@ export function createRemoteWriteHandler(write: RawRemoteWrite, metrics?: GrpcSe
 }
 
 async function handle(write: RawRemoteWrite, m: GrpcServerMetrics | undefined, req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
-  const labels = { grpc_service: "thanos.WriteableStore", grpc_method: "RemoteWrite", grpc_type: "unary" };
-  const started = performance.now();
-  m?.started.inc(1, labels);
-  const abort = new AbortController();
-  const timeoutMs = parseGrpcTimeout(req.headers["grpc-timeout"] as string | undefined);
-  const timer = timeoutMs !== undefined ? setTimeout(() => abort.abort(new StoreError("DeadlineExceeded", "deadline exceeded")), timeoutMs) : undefined;
-  let finished = false;
-  res.on("close", () => {
-    if (!finished) abort.abort(new StoreError("Canceled", "client canceled the call"));
-  });
+  const call = beginRawCall(m, { grpc_service: "thanos.WriteableStore", grpc_method: "RemoteWrite", grpc_type: "unary" }, req, res);
+  const signal = call.signal;
   // The answer (or failure) of the call races its deadline and cancellation, as with connect: a
   // write that outlives them carries on, but the client is answered at once.
-  const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true }));
+  const aborted = new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
   aborted.catch(() => {});
   let code = "OK";
   try {
@@ -53,26 +46,23 @@ async function handle(write: RawRemoteWrite, m: GrpcServerMetrics | undefined, r
     if (encoding !== "identity" && !codec) {
       throw new StoreError("Unimplemented", `grpc-encoding ${encoding} is not supported (snappy, gzip, identity)`);
     }
-    const body = await Promise.race([readBody(req, abort.signal), aborted]);
+    const body = await Promise.race([readBody(req, signal), aborted]);
     const msg = unwrapRequest(body, codec);
-    await Promise.race([write(msg, { signal: abort.signal, timeoutMs }), aborted]);
+    await Promise.race([write(msg, { signal, timeoutMs: call.timeoutMs }), aborted]);
     if (writable(res)) {
       res.writeHead(200, { "content-type": "application/grpc", "grpc-accept-encoding": "snappy,gzip,identity" });
       res.write(EMPTY_RESPONSE_FRAME);
       res.addTrailers({ "grpc-status": "0" });
     }
   } catch (e) {
-    const ce = toConnectError(abort.signal.aborted ? abort.signal.reason : e);
+    const ce = toConnectError(signal.aborted ? signal.reason : e);
     code = Code[ce.code];
     // Nothing can be sent once the client has reset the stream.
     if (writable(res) && !res.headersSent) {
       res.writeHead(200, { "content-type": "application/grpc", "grpc-status": String(ce.code), "grpc-message": grpcMessage(ce.rawMessage) }); // Trailers-Only
     }
   } finally {
-    finished = true;
-    if (timer) clearTimeout(timer);
+    call.finish(code);
     if (writable(res)) res.end();
-    m?.handled.inc(1, { ...labels, grpc_code: code });
-    m?.handling.labels(labels).observeSince(started);
   }
 }

@@ -17,6 +17,7 @@ import { encodeSeriesResponse } from "./series-encode.ts";
 import { toConnectError } from "./codes.ts";
 import { MAX_MESSAGE_BYTES } from "./compression.ts";
 import type { GrpcServerMetrics } from "./metrics.ts";
+import { beginRawCall } from "./raw-call.ts";
 
 export const SERIES_PATH = "/thanos.Store/Series";
 const FLUSH_BYTES = 64 * 1024;
@@ -59,17 +60,8 @@ export function createSeriesHandler(store: StoreServer, metrics?: GrpcServerMetr
 }
 
 async function handleSeries(store: StoreServer, m: GrpcServerMetrics | undefined, req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
-  const labels = { grpc_service: "thanos.Store", grpc_method: "Series", grpc_type: "server_stream" };
-  const started = performance.now();
-  m?.started.inc(1, labels);
-  const abort = new AbortController();
-  const timeoutMs = parseGrpcTimeout(req.headers["grpc-timeout"] as string | undefined);
-  const timer = timeoutMs !== undefined ? setTimeout(() => abort.abort(new StoreError("DeadlineExceeded", "deadline exceeded")), timeoutMs) : undefined;
-  let finished = false;
-  const onClose = () => {
-    if (!finished) abort.abort(new StoreError("Canceled", "client canceled the call"));
-  };
-  res.on("close", onClose);
+  const call = beginRawCall(m, { grpc_service: "thanos.Store", grpc_method: "Series", grpc_type: "server_stream" }, req, res);
+  const signal = call.signal;
   const reqEncoding = String(req.headers["grpc-encoding"] ?? "identity");
   const respCodec = CODECS[reqEncoding];
   let code = "OK";
@@ -77,7 +69,7 @@ async function handleSeries(store: StoreServer, m: GrpcServerMetrics | undefined
     if (reqEncoding !== "identity" && !respCodec) {
       throw new StoreError("Unimplemented", `grpc-encoding ${reqEncoding} is not supported (snappy, gzip, identity)`);
     }
-    const body = await readBody(req, abort.signal);
+    const body = await readBody(req, signal);
     const msg = unwrapRequest(body, respCodec);
     let request;
     try {
@@ -85,12 +77,12 @@ async function handleSeries(store: StoreServer, m: GrpcServerMetrics | undefined
     } catch (e) {
       throw new StoreError("InvalidArgument", `cannot decode SeriesRequest: ${(e as Error).message}`);
     }
-    const source = store.series(request, { signal: abort.signal, timeoutMs });
+    const source = store.series(request, { signal, timeoutMs: call.timeoutMs });
     const responses = request.responseBatchSize > 1n ? batchSeries(source, request.responseBatchSize) : source;
-    await stream(res, responses, respCodec, abort.signal);
-    if (abort.signal.aborted) throw abort.signal.reason;
+    await stream(res, responses, respCodec, signal);
+    if (signal.aborted) throw signal.reason;
   } catch (e) {
-    const ce = toConnectError(abort.signal.aborted ? abort.signal.reason : e);
+    const ce = toConnectError(signal.aborted ? signal.reason : e);
     code = Code[ce.code];
     const status = { "grpc-status": String(ce.code), "grpc-message": grpcMessage(ce.rawMessage) };
     // Nothing can be sent once the client has reset the stream.
@@ -99,14 +91,11 @@ async function handleSeries(store: StoreServer, m: GrpcServerMetrics | undefined
       else res.addTrailers(status);
     }
   } finally {
-    finished = true;
-    if (timer) clearTimeout(timer);
+    call.finish(code);
     if (writable(res)) {
       if (code === "OK") res.addTrailers({ "grpc-status": "0" });
       res.end();
     }
-    m?.handled.inc(1, { ...labels, grpc_code: code });
-    m?.handling.labels(labels).observeSince(started);
   }
 }
 
