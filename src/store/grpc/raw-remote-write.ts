@@ -41,12 +41,14 @@ async function handle(write: RawRemoteWrite, m: GrpcServerMetrics | undefined, r
   aborted.catch(() => {});
   let code = "OK";
   try {
+    // The body is read before anything can fail: answering while the client is still sending
+    // makes the HTTP/2 stream end in a reset, which clients report instead of our status.
+    const body = await Promise.race([readBody(req, signal), aborted]);
     const encoding = String(req.headers["grpc-encoding"] ?? "identity");
     const codec = CODECS[encoding];
     if (encoding !== "identity" && !codec) {
       throw new StoreError("Unimplemented", `grpc-encoding ${encoding} is not supported (snappy, gzip, identity)`);
     }
-    const body = await Promise.race([readBody(req, signal), aborted]);
     const msg = unwrapRequest(body, codec);
     await Promise.race([write(msg, { signal, timeoutMs: call.timeoutMs }), aborted]);
     if (writable(res)) {

@@ -66,10 +66,12 @@ async function handleSeries(store: StoreServer, m: GrpcServerMetrics | undefined
   const respCodec = CODECS[reqEncoding];
   let code = "OK";
   try {
+    // The body is read before anything can fail: answering while the client is still sending
+    // makes the HTTP/2 stream end in a reset, which clients report instead of our status.
+    const body = await readBody(req, signal);
     if (reqEncoding !== "identity" && !respCodec) {
       throw new StoreError("Unimplemented", `grpc-encoding ${reqEncoding} is not supported (snappy, gzip, identity)`);
     }
-    const body = await readBody(req, signal);
     const msg = unwrapRequest(body, respCodec);
     let request;
     try {
