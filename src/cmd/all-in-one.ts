@@ -19,7 +19,7 @@ import { BucketStore } from "../store/bucket/index.ts";
 import { fromRecord, sortLabels, type Labels } from "../labels/index.ts";
 import { Receiver, ReceiveMetrics, type LogFn } from "../receive/index.ts";
 import { ReceiveShipper } from "../receive/upload.ts";
-import { Compactor, compactorMetrics, runLoop } from "../compact/index.ts";
+import { Compactor, compactorMetrics, DEFAULT_MAX_BLOCK_INDEX_SIZE, runLoop } from "../compact/index.ts";
 import { bucketWebApp, loadBucketSnapshot } from "../compact/web/index.ts";
 import { MetaFetcher } from "../blockstore/index.ts";
 import { Querier } from "../query/index.ts";
@@ -127,6 +127,7 @@ export const allInOneCommand: Command = {
       concurrency: 1,
       blockFilesConcurrency: 1,
       maxCompactionLevel: 4,
+      maxBlockIndexSize: DEFAULT_MAX_BLOCK_INDEX_SIZE,
     });
 
     // Querier over both, through one proxy.

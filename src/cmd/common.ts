@@ -134,6 +134,16 @@ export function intFlag(f: ParsedFlags, name: string, min = 0): number {
   return n;
 }
 
+// A size flag as Thanos's kingpin BytesVar reads it: every unit is base 1024 (`64GB` = 64 GiB,
+// `KB` = `KiB`); B, K(i)B … P(i)B, or a bare integer meaning bytes.
+export function bytesFlag(f: ParsedFlags, name: string): number {
+  const raw = str(f, name);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([KMGTP])i?)?(B)?\s*$/i.exec(raw);
+  if (!m || (m[2] && !m[3]) || (!m[2] && !m[3] && m[1].includes("."))) throw new FlagError(`--${name}: invalid size ${JSON.stringify(raw)} (want e.g. 64GB, 512MiB, 1048576)`);
+  const power = m[2] ? "KMGTP".indexOf(m[2].toUpperCase()) + 1 : 0;
+  return Math.floor(Number(m[1]) * 1024 ** power);
+}
+
 export const objstoreFlags: FlagSpec[] = [
   { name: "objstore.config-file", help: "Path to the objstore YAML (Thanos format: type: FILESYSTEM|S3, config: …)" },
   { name: "objstore.config", help: "The objstore YAML itself (alternative to --objstore.config-file)" },

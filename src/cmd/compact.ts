@@ -4,7 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Command } from "./command.ts";
 import { bool, list, str, FlagError, type ParsedFlags } from "./flags.ts";
-import { componentHttp, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom, intFlag } from "./common.ts";
+import { componentHttp, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom, intFlag, bytesFlag } from "./common.ts";
 import { MetaFetcher } from "../blockstore/index.ts";
 import { Compactor, compactorMetrics, runLoop } from "../compact/index.ts";
 import { bucketWebApp, loadBucketSnapshot } from "../compact/web/index.ts";
@@ -30,6 +30,7 @@ export const compactCommand: Command = {
     { name: "deduplication.func", default: "", help: 'Merge of overlapping samples: "" (one-to-one, identical samples) or "penalty" (the querier\'s HA dedup)' },
     { name: "compact.concurrency", default: "1", help: "Streams compacted in parallel" },
     { name: "block-files-concurrency", default: "1", help: "Files of one block uploaded in parallel" },
+    { name: "compact.block-max-index-size", default: "64GB", help: "Bound on a compacted block's index (units base 1024). When the estimate (sum of the inputs' index sizes, must stay under 85% of this) is exceeded, the biggest input gets no-compact-mark.json (reason index-size-exceeding) and is left out of compaction for good" },
     { name: "debug.max-compaction-level", default: "4", help: "Highest compaction level (1 = 2h, 2 = 8h, 3 = 2d, 4 = 14d blocks)" },
   ],
   async run(f) {
@@ -38,6 +39,8 @@ export const compactCommand: Command = {
     if (!bucket) throw new FlagError("--objstore.config-file or --objstore.config is required");
     const dedupFunc = str(f, "deduplication.func");
     if (dedupFunc !== "" && dedupFunc !== "penalty") throw new FlagError('--deduplication.func must be "" or "penalty"');
+    const maxBlockIndexSize = bytesFlag(f, "compact.block-max-index-size");
+    if (maxBlockIndexSize <= 0) throw new FlagError("--compact.block-max-index-size must be > 0");
     const dataDir = str(f, "data-dir");
     await mkdir(dataDir, { recursive: true });
     const http = componentHttp();
@@ -60,6 +63,7 @@ export const compactCommand: Command = {
       concurrency: intFlag(f, "compact.concurrency", 1),
       blockFilesConcurrency: intFlag(f, "block-files-concurrency", 1),
       maxCompactionLevel: intFlag(f, "debug.max-compaction-level", 1),
+      maxBlockIndexSize,
     });
 
     if (!bool(f, "wait")) {

@@ -24,6 +24,7 @@ import { openBlockDir, type BlockMeta, type BlockReader } from "../tsdb/index.ts
 import { BlockFault } from "./cursor.ts";
 import { downsampleBucket } from "./downsample-pass.ts";
 import { formatLabels, groupBlocks, redundantBlocks, sortByMinTime, type Group } from "./group.ts";
+import { DEFAULT_MAX_BLOCK_INDEX_SIZE, INDEX_SIZE_EXCEEDING_REASON, indexSizeOf, oversizedInput } from "./index-size.ts";
 import { mergeBlocks } from "./merge.ts";
 import type { CompactorMetrics } from "./metrics.ts";
 import { plan, rangesForLevel } from "./planner.ts";
@@ -46,6 +47,8 @@ export interface CompactorOptions {
   concurrency: number;
   blockFilesConcurrency: number;
   maxCompactionLevel: number;
+  // --compact.block-max-index-size: estimated output index bound (bytes); default 64GiB.
+  maxBlockIndexSize?: number;
   now?: () => number;
 }
 
@@ -179,6 +182,7 @@ export class Compactor {
         }
       }
       this.halted.delete(g.key);
+      if (await this.excludeOversizedInput(g, p.metas, noCompact)) continue;
       const out = await this.compactBlocks(g, p.metas, noCompact, p.kind === "overlap");
       if (out === "retry") continue;
       done++;
@@ -187,6 +191,28 @@ export class Compactor {
     }
     this.o.metrics.runsCompleted.inc(1, { resolution: res });
     return done;
+  }
+
+  // The index-size guard (see index-size.ts): true when an input was marked no-compact, so the
+  // caller plans again without it.
+  private async excludeOversizedInput(g: Group, metas: BlockMeta[], noCompact: Set<string>): Promise<boolean> {
+    const limit = this.o.maxBlockIndexSize ?? DEFAULT_MAX_BLOCK_INDEX_SIZE;
+    const sizes: number[] = [];
+    for (const m of metas) sizes.push(await indexSizeOf(this.o.bucket, m));
+    const over = oversizedInput(sizes, limit);
+    if (!over) return false;
+    const id = metas[over.at].ulid;
+    this.log.warn("compacted index could exceed --compact.block-max-index-size: marking the biggest input no-compact", {
+      group: g.key,
+      block: id,
+      block_index_bytes: sizes[over.at],
+      estimated_index_bytes: over.estimatedBytes,
+      max_index_bytes: limit,
+      planned: metas.map((m) => m.ulid).join(","),
+    });
+    const details = `index-size guard: compacted block's index could exceed ${limit} bytes (--compact.block-max-index-size) with this block; estimated ${over.estimatedBytes} bytes`;
+    await this.markNoCompact(id, INDEX_SIZE_EXCEEDING_REASON, details, noCompact);
+    return true;
   }
 
   private async markNoCompact(id: string, reason: string, details: string, noCompact: Set<string>): Promise<void> {

@@ -1,5 +1,5 @@
 // The compactor's metrics, with Thanos's names so dashboards and alerts carry over.
-import { Registry } from "../observability/index.ts";
+import { Registry, type Counter } from "../observability/index.ts";
 
 export function compactorMetrics(reg: Registry = new Registry()) {
   return {
@@ -14,13 +14,23 @@ export function compactorMetrics(reg: Registry = new Registry()) {
     compactionFailures: reg.counter({ name: "thanos_compact_group_compactions_failures_total", help: "Total number of failed group compactions.", labelNames: ["resolution"] }),
     downsamples: reg.counter({ name: "thanos_compact_downsample_total", help: "Total number of downsampling attempts.", labelNames: ["resolution"] }),
     downsampleFailures: reg.counter({ name: "thanos_compact_downsample_failures_total", help: "Total number of failed downsampling attempts.", labelNames: ["resolution"] }),
-    blocksMarked: reg.counter({ name: "thanos_compact_blocks_marked_total", help: "Total number of blocks marked in compactor.", labelNames: ["marker", "reason"] }),
+    blocksMarked: preset(reg.counter({ name: "thanos_compact_blocks_marked_total", help: "Total number of blocks marked in compactor.", labelNames: ["marker", "reason"] }), [
+      // The series Thanos exports from the start (at 0), so alerts on increase() see the first mark.
+      { marker: "no-compact-mark.json", reason: "block-index-out-of-order-chunk" },
+      { marker: "no-compact-mark.json", reason: "index-size-exceeding" },
+      { marker: "deletion-mark.json", reason: "" },
+    ]),
     markedForDeletion: reg.counter({ name: "thanos_compactor_blocks_marked_for_deletion_total", help: "Total number of blocks marked for deletion in compactor." }),
     blocksCleaned: reg.counter({ name: "thanos_compactor_blocks_cleaned_total", help: "Total number of blocks deleted in compactor." }),
     cleanupFailures: reg.counter({ name: "thanos_compactor_block_cleanup_failures_total", help: "Failures encountered while deleting blocks in compactor." }),
     garbageCollections: reg.counter({ name: "thanos_compact_garbage_collection_total", help: "Total number of garbage collection operations." }),
     partialDeletions: reg.counter({ name: "thanos_compact_aborted_partial_uploads_deletion_attempts_total", help: "Total number of started deletions of blocks that are assumed aborted and only partially uploaded." }),
   };
+}
+
+function preset(c: Counter, labelSets: Record<string, string>[]): Counter {
+  for (const l of labelSets) c.labels(l);
+  return c;
 }
 
 export type CompactorMetrics = ReturnType<typeof compactorMetrics>;
