@@ -3,10 +3,10 @@
 import { mkdir, readFile } from "node:fs/promises";
 import type { Command } from "./command.ts";
 import { bool, str, FlagError } from "./flags.ts";
-import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom, intFlag } from "./common.ts";
+import { componentHttp, grpcFlag, httpFlag, logFlags, loggerFrom, serveHttp, untilShutdown, durationFlag, bucketFrom, intFlag, bytesFlag } from "./common.ts";
 import { parseDuration } from "../objstore/index.ts";
 import { serveStoreGrpc } from "../store/grpc/index.ts";
-import { BucketStore, parseByteSize, parseRelabelConfig } from "../store/bucket/index.ts";
+import { BucketStore, parseRelabelConfig } from "../store/bucket/index.ts";
 
 // Thanos's TimeOrDuration: an RFC 3339 time, or a duration relative to now ("-2w", "-36h").
 function timeOrDuration(v: string, name: string): number | undefined {
@@ -56,12 +56,7 @@ export const storeCommand: Command = {
     let relabelText = str(f, "selector.relabel-config");
     const relabelFile = str(f, "selector.relabel-config-file");
     if (relabelFile) relabelText = await readFile(relabelFile, "utf8");
-    let indexCacheBytes: number;
-    try {
-      indexCacheBytes = parseByteSize(str(f, "index-cache-size"));
-    } catch (e) {
-      throw new FlagError(`--index-cache-size: ${(e as Error).message}`);
-    }
+    const indexCacheBytes = bytesFlag(f, "index-cache-size");
     const syncMs = durationFlag(f, "sync-block-duration");
     const lazyIdleMs = durationFlag(f, "store.index-header-lazy-reader-idle-timeout");
     const postingOffsetsSampling = intFlag(f, "store.index-header-posting-offsets-in-mem-sampling", 1);

@@ -171,14 +171,3 @@ export class LruIndexCache implements IndexCache {
     }
   }
 }
-
-// Parses Thanos-style byte sizes: 250MB, 1GiB, 512KB, 1024 (bytes). MB = 1024*1024 as in
-// Thanos's flagext.Bytes (units are powers of 1024).
-export function parseByteSize(s: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)?\s*$/i.exec(s);
-  if (!m) throw new Error(`invalid size ${JSON.stringify(s)} (want e.g. 250MB, 1GiB, 0)`);
-  const n = Number(m[1]);
-  const unit = (m[2] ?? "").toUpperCase().replace("I", "").replace("B", "");
-  const mult = unit === "" ? 1 : unit === "K" ? 1024 : unit === "M" ? 1024 ** 2 : unit === "G" ? 1024 ** 3 : 1024 ** 4;
-  return Math.floor(n * mult);
-}

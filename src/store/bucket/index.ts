@@ -2,7 +2,7 @@
 // access with an index cache, merged chunk reads, limits.
 export { BucketStore, type BucketStoreOptions } from "./store.ts";
 export { BucketBlock } from "./block.ts";
-export { LruIndexCache, parseByteSize, type IndexCache, type PostingsKey, type CacheStats } from "./cache.ts";
+export { LruIndexCache, type IndexCache, type PostingsKey, type CacheStats } from "./cache.ts";
 export { parseRelabelConfig, keepBlock, RelabelConfigError, type RelabelRule } from "./relabel.ts";
 export { partitionChunkRefs, MAX_GAP_BYTES } from "./chunk-fetch.ts";
 export { selectBlocks } from "./select.ts";
