@@ -86,15 +86,17 @@ for (const b of blocks) await uploadBlock(bucket, join(blocksDir, b), {});
 const prom = await startPrometheus("global:\n  scrape_interval: 1h\nscrape_configs: []\n", ["--storage.tsdb.retention.time=100y"], promDir);
 const [sg, sh, qg, qh] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
 const objstore = `type: FILESYSTEM\nconfig:\n  directory: ${bucketDir}\n`;
-// Extra flags for both Aeon processes, e.g. AEON_BENCH_FLAGS="--gc.heap-growth-percent=0".
-const extraFlags = (process.env.AEON_BENCH_FLAGS ?? "").split(" ").filter(Boolean);
+// Extra flags for both Aeon processes, e.g. AEON_BENCH_FLAGS="--gc.heap-growth-percent=0", and
+// for one of them (AEON_BENCH_STORE_FLAGS, AEON_BENCH_QUERY_FLAGS).
+const flagsFrom = (v: string | undefined) => (v ?? "").split(" ").filter(Boolean);
+const extraFlags = flagsFrom(process.env.AEON_BENCH_FLAGS);
 const store = await startAeon(
-  ["store", `--objstore.config=${objstore}`, `--data-dir=${join(dir, "store")}`, `--grpc-address=127.0.0.1:${sg}`, `--http-address=127.0.0.1:${sh}`, ...extraFlags],
+  ["store", `--objstore.config=${objstore}`, `--data-dir=${join(dir, "store")}`, `--grpc-address=127.0.0.1:${sg}`, `--http-address=127.0.0.1:${sh}`, ...extraFlags, ...flagsFrom(process.env.AEON_BENCH_STORE_FLAGS)],
   `http://127.0.0.1:${sh}/-/ready`,
   120_000,
 );
 const query = await startAeon(
-  ["query", `--endpoint=127.0.0.1:${sg}`, `--grpc-address=127.0.0.1:${qg}`, `--http-address=127.0.0.1:${qh}`, ...extraFlags],
+  ["query", `--endpoint=127.0.0.1:${sg}`, `--grpc-address=127.0.0.1:${qg}`, `--http-address=127.0.0.1:${qh}`, ...extraFlags, ...flagsFrom(process.env.AEON_BENCH_QUERY_FLAGS)],
   `http://127.0.0.1:${qh}/-/ready`,
 );
 const aeon = `http://127.0.0.1:${qh}`;
