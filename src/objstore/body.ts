@@ -2,6 +2,9 @@
 // memory bucket), or fixed-size pieces (multipart upload, file writes) so memory stays bounded.
 import { open } from "node:fs/promises";
 import type { UploadBody } from "./bucket.ts";
+import { concatBytes } from "../codec/concat.ts";
+
+export { concatBytes };
 
 const utf8 = new TextEncoder();
 
@@ -66,19 +69,6 @@ export async function* bodyPieces(body: UploadBody, size: number): AsyncGenerato
   } finally {
     reader.releaseLock();
   }
-}
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 export function bytesToStream(bytes: Uint8Array, chunk = 1 << 20): ReadableStream<Uint8Array> {

@@ -7,6 +7,7 @@
 //   fe  padding; 80..fd skippable; 02..7f reserved (unskippable -> error)
 // At most 65536 uncompressed bytes per data chunk.
 import { crc32c } from "../../tsdb/encoding/crc32c.ts";
+import { concatBytes } from "../concat.ts";
 import { SnappyError, snappyBlockDecode, snappyBlockDecodedLength, snappyBlockEncode } from "./block.ts";
 
 export const STREAM_IDENTIFIER = new Uint8Array([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59]);
@@ -47,13 +48,9 @@ export function snappyFramedEncode(src: Uint8Array): Uint8Array {
     parts.push(chunk);
     total += chunk.length;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  // Empty input: the stream identifier alone, copied (it is a shared constant).
+  if (parts.length === 1) return STREAM_IDENTIFIER.slice();
+  return concatBytes(parts, total);
 }
 
 // Decodes a whole framed stream. `maxLength` bounds the total output (a decompression bomb gets
@@ -101,14 +98,9 @@ export function snappyFramedDecode(src: Uint8Array, maxLength = 0x7fffffff): Uin
     if (type >= 0x80) continue; // padding (0xfe) and skippable chunks
     throw new SnappyError(`snappy framed: reserved unskippable chunk type 0x${type.toString(16)}`);
   }
+  // A single piece is a view into the input: copied, so the result never aliases it.
   if (parts.length === 1) return parts[0].slice();
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

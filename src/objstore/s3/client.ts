@@ -2,6 +2,7 @@
 // retries are turned off because they retry 4xx-free 5xx only, without timeouts or network-error
 // handling, and can't re-read a consumed body. Every attempt is signed afresh (X-Amz-Date).
 import { AwsClient } from "aws4fetch";
+import { concatBytes } from "../../codec/concat.ts";
 import type { ResolvedS3Config } from "./config.ts";
 import { S3Error, s3ErrorFromBody } from "./errors.ts";
 import { backoffMs, isRetryableStatus, RETRYABLE_CODES, sleep, TimeoutError } from "./retry.ts";
@@ -159,14 +160,7 @@ async function readAll(body: ReadableStream<Uint8Array> | null, tick: () => void
     parts.push(value);
     total += value.length;
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }
 
 // RFC 3986 unreserved characters stay, everything else is percent-encoded (S3's URI encoding).

@@ -9,6 +9,7 @@ import * as http2 from "node:http2";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { SeriesRequestSchema, type SeriesRequest, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
 import { snappyFramedDecode, snappyFramedEncode } from "../../codec/snappy/index.ts";
+import { concatBytes } from "../../codec/concat.ts";
 import { StoreError, type StoreErrorCode } from "../errors.ts";
 import { HTTP2_WINDOW_BYTES, MAX_MESSAGE_BYTES } from "./compression.ts";
 import { decodeSeriesResponse } from "./series-decode.ts";
@@ -177,7 +178,7 @@ export async function* callSeries(ch: Http2Channel, req: SeriesRequest, o: Serie
     parts.push(d);
     partsLen += d.length;
     if (partsLen < needed) return;
-    const buf = parts.length === 1 ? parts[0] : concatAll(parts, partsLen);
+    const buf = concatBytes(parts, partsLen);
     let at = 0;
     try {
       for (;;) {
@@ -267,14 +268,4 @@ function abortError(signal: AbortSignal, fail: (c: StoreErrorCode, m: string, ca
   if (r instanceof StoreError) return fail(r.code, r.message, r);
   if (r?.name === "TimeoutError") return fail("DeadlineExceeded", "deadline exceeded", r);
   return fail("Canceled", r?.message || "call canceled", r);
-}
-
-function concatAll(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

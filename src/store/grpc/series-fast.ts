@@ -10,6 +10,7 @@ import { constants as http2constants, type Http2ServerRequest, type Http2ServerR
 import { gunzipSync, gzipSync } from "node:zlib";
 import { SeriesRequestSchema, type SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
 import { snappyFramedDecode, snappyFramedEncode } from "../../codec/snappy/index.ts";
+import { concatBytes } from "../../codec/concat.ts";
 import { StoreError } from "../errors.ts";
 import type { StoreServer } from "../types.ts";
 import { batchSeries } from "./batch.ts";
@@ -114,14 +115,7 @@ export async function readBody(req: Http2ServerRequest, signal: AbortSignal): Pr
     if (n > MAX_MESSAGE_BYTES + 5) throw new StoreError("ResourceExhausted", "request message too large");
     parts.push(c);
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, n);
 }
 
 // A unary request is exactly one length-prefixed message.

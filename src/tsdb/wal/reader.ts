@@ -6,6 +6,7 @@ import { open, readFile, readdir, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32c } from "../encoding/crc32c.ts";
 import { loadZstd, snappyUncompress, zstdLoaded, zstdUncompress } from "./compression.ts";
+import { concatBytes } from "../../codec/concat.ts";
 import {
   FLAG_SNAPPY,
   FLAG_ZSTD,
@@ -84,7 +85,7 @@ export function readSegmentBytes(buf: Uint8Array, onRecord: RecordHandler, skip 
       if (!parts) return fail(`fragment at ${start - HEADER_SIZE} continues a record that never started`);
       parts.push(data);
       if (type === FRAG_LAST) {
-        const err = records >= skip ? deliver(concat(parts), recFlags, handle) : null;
+        const err = records >= skip ? deliver(concatBytes(parts), recFlags, handle) : null;
         parts = null;
         if (err) return fail(err);
         records++;
@@ -122,18 +123,6 @@ function deliver(data: Uint8Array, flags: number, onRecord: RecordHandler): stri
 function isZero(b: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (b[i] !== 0) return false;
   return true;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 export interface Corruption {
