@@ -13,12 +13,10 @@
 // Exemplars and histograms are skipped without being parsed (histograms are counted: they are
 // refused by the receiver); protobuf-es would also reject malformed bytes inside them.
 import type { Label } from "../../labels/index.ts";
-import { SERIES_SEED } from "../../tsdb/head/hash.ts";
 import type { WriteSeries } from "../../tsdb/head/index.ts";
 import { ProtoError, ProtoReader } from "../remote-write/protowire.ts";
-import { decodeLabelInto } from "../remote-write/label.ts";
 import { SampleSink } from "../remote-write/decoded.ts";
-import { readSample } from "../remote-write/sample.ts";
+import { readTimeSeries } from "../remote-write/timeseries.ts";
 import { invalidSeriesMessage, seriesProblem } from "./check-series.ts";
 import type { ReceivedWrite } from "./convert.ts";
 
@@ -74,41 +72,16 @@ interface Acc {
 
 function decodeSeries(r: ProtoReader, sink: SampleSink, acc: Acc): void {
   const labels: Label[] = [];
-  const start = sink.n;
-  let badTs = false;
-  let hash = SERIES_SEED;
-  while (r.pos < r.end) {
-    const tag = r.tag();
-    switch (tag) {
-      case (1 << 3) | 2: {
-        const outer = r.enter();
-        hash = decodeLabelInto(r, labels, hash);
-        r.leave(outer);
-        break;
-      }
-      case (2 << 3) | 2:
-        if (!readSample(r, sink)) badTs = true;
-        break;
-      case (3 << 3) | 2: // exemplars: not stored
-        r.bytesRange();
-        break;
-      case (4 << 3) | 2:
-        r.bytesRange();
-        acc.histograms++; // counted for every series, valid or not, as fromWriteRequest does
-        break;
-      default:
-        if (tag >>> 3 <= 4) throw new ProtoError(`TimeSeries field ${tag >>> 3} has wire type ${tag & 7}`);
-        r.skip(tag & 7);
-    }
-  }
-  const why = seriesProblem(labels, badTs);
+  const ts = readTimeSeries(r, sink, labels);
+  acc.histograms += ts.histograms; // counted for every series, valid or not, as fromWriteRequest does
+  const why = seriesProblem(labels, ts.badTimestamp);
   if (why) {
-    sink.n = start; // drop this series' samples
+    sink.n = ts.start; // drop this series' samples
     acc.invalid++;
     acc.firstInvalid ??= invalidSeriesMessage(why, labels);
     return;
   }
-  acc.series.push({ labels, start, end: sink.n, hash });
+  acc.series.push({ labels, start: ts.start, end: sink.n, hash: ts.hash });
 }
 
 // int64 replica. ProtoReader.int64 answers NaN beyond ±2^53; the sign is then bit 63, which a
