@@ -50,6 +50,32 @@ export function sortLabels(ls: Label[]): Label[] {
   return ls.sort((x, y) => compareStrings(x.name, y.name));
 }
 
+// `ls` (sorted by name) with the external labels `ext` (sorted by name) set, overriding
+// same-named labels, then the names in `drop` (replica labels) removed: how a store presents a
+// series. One merge, no sort; label objects are shared, not copied, and the result has exact
+// capacity, since stores hold the result of every selected series until it is streamed.
+export function withExternalLabels(ls: readonly Label[], ext: readonly Label[], drop: ReadonlySet<string>): Label[] {
+  const out: Label[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < ls.length || j < ext.length) {
+    let l: Label;
+    if (j >= ext.length) l = ls[i++];
+    else if (i >= ls.length) l = ext[j++];
+    else {
+      const c = compareStrings(ls[i].name, ext[j].name);
+      if (c < 0) l = ls[i++];
+      else {
+        if (c === 0) i++; // the external label wins
+        l = ext[j++];
+      }
+    }
+    if (drop.size === 0 || !drop.has(l.name)) out.push(l);
+  }
+  // A copy of exact capacity (an array grown by push keeps spare slots); `out` dies young.
+  return out.slice();
+}
+
 export function fromRecord(rec: Record<string, string>): Label[] {
   return sortLabels(Object.entries(rec).map(([name, value]) => ({ name, value })));
 }

@@ -20,7 +20,7 @@ import {
 } from "../gen/thanos/store/rpc_pb.ts";
 import { AggrChunkSchema, Chunk_Encoding, ChunkSchema, LabelSchema, SeriesSchema, ZLabelSetSchema, type AggrChunk } from "../gen/thanos/store/types_pb.ts";
 import { fillChunkHashes } from "../store/chunk-hash.ts";
-import { compareLabels, compareStrings, Matcher, type Label } from "../labels/index.ts";
+import { compareLabels, compareStrings, Matcher, withExternalLabels, type Label } from "../labels/index.ts";
 import { invalidArgument, StoreError, throwIfAborted, toStoreError } from "../store/errors.ts";
 import { matchersFromProto } from "../store/matchers.ts";
 import type { StoreCallOptions, StoreServer } from "../store/types.ts";
@@ -156,26 +156,10 @@ export function stripExternalMatchers(ms: Matcher[], ext: readonly Label[]): Mat
   return rest;
 }
 
-// Series labels with external labels set (overriding), then replica labels removed. Sorted.
+// Series labels (in Prometheus's order, sorted here) with external labels set (overriding), then
+// replica labels removed. Sorted.
 export function finalLabels(ls: readonly Label[], ext: readonly Label[], drop: ReadonlySet<string>): Label[] {
-  const out: Label[] = [];
-  let i = 0;
-  let j = 0;
-  const sorted = [...ls].sort((a, b) => compareStrings(a.name, b.name));
-  while (i < sorted.length || j < ext.length) {
-    const a = sorted[i];
-    const b = ext[j];
-    let l: Label;
-    if (b === undefined || (a !== undefined && a.name < b.name)) l = sorted[i++];
-    else if (a === undefined || b.name < a.name) l = ext[j++];
-    else {
-      l = b;
-      i++;
-      j++;
-    }
-    if (!drop.has(l.name)) out.push({ name: l.name, value: l.value });
-  }
-  return out;
+  return withExternalLabels([...ls].sort((a, b) => compareStrings(a.name, b.name)), ext, drop);
 }
 
 function convertSeries(cs: ChunkedSeries): OutSeries {

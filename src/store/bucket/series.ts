@@ -5,7 +5,7 @@
 // window of series at a time, with merged range reads per block.
 import type { SeriesResponse } from "../../gen/thanos/store/rpc_pb.ts";
 import type { AggrChunk, Label as ProtoLabel, Series } from "../../gen/thanos/store/types_pb.ts";
-import { compareLabels, compareStrings, type Label, type Matcher } from "../../labels/index.ts";
+import { compareLabels, withExternalLabels, type Label, type Matcher } from "../../labels/index.ts";
 import type { AggrType } from "../../tsdb/chunkenc/index.ts";
 import type { ChunkMeta } from "../../tsdb/index/index.ts";
 import { CorruptionError } from "../../tsdb/errors.ts";
@@ -66,32 +66,6 @@ interface BlockSeries {
   series: Selected[];
 }
 
-// Labels with the block's external labels added (replacing same-named series labels) and the
-// replica labels removed. Both inputs are sorted by name, so this is one merge into an array of
-// exactly the final size: it runs for every selected series, whose labels are then held until
-// streamed, and a spread-filter-sort leaves arrays with spare capacity (and garbage) behind.
-export function finalLabels(ls: readonly Label[], ext: readonly Label[], drop: Set<string>): Label[] {
-  const out: Label[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < ls.length || j < ext.length) {
-    let l: Label;
-    if (j >= ext.length) l = ls[i++];
-    else if (i >= ls.length) l = ext[j++];
-    else {
-      const c = compareStrings(ls[i].name, ext[j].name);
-      if (c < 0) l = ls[i++];
-      else {
-        if (c === 0) i++; // the external label wins
-        l = ext[j++];
-      }
-    }
-    if (drop.size === 0 || !drop.has(l.name)) out.push(l);
-  }
-  // A copy of exact capacity (an array grown by push keeps spare slots); `out` dies young.
-  return out.slice();
-}
-
 // Selects one block's series (no chunk bytes yet). Limits are charged as series are found.
 export async function selectBlockSeries(block: BucketBlock, q: SeriesQuery, limiter: RequestLimiter): Promise<BlockSeries> {
   const ms = matchersForBlock(q.matchers, block.extLabels);
@@ -110,7 +84,7 @@ export async function selectBlockSeries(block: BucketBlock, q: SeriesQuery, limi
       // The usual case (every chunk in range) keeps the entry's own array.
       const chunks = e.chunks.every((c) => c.maxTime >= q.mint && c.minTime <= q.maxt) ? e.chunks : e.chunks.filter((c) => c.maxTime >= q.mint && c.minTime <= q.maxt);
       if (chunks.length === 0) continue;
-      const labels = needResort ? finalLabels(e.labels, block.extLabels, q.withoutReplicaLabels) : (e.labels as Label[]);
+      const labels = needResort ? withExternalLabels(e.labels, block.extLabels, q.withoutReplicaLabels) : (e.labels as Label[]);
       out.push({ labels: q.interner ? q.interner.intern(labels) : labels, chunks });
       nSeries++;
       nChunks += chunks.length;
