@@ -29,11 +29,14 @@ export function compareStrings(a: string, b: string): number {
 
 const enc = new TextEncoder();
 function compareUtf8(a: string, b: string): number {
-  const x = enc.encode(a);
-  const y = enc.encode(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
+  return compareBytes(enc.encode(a), enc.encode(b));
+}
+
+// Byte-wise order of two byte strings (Go's bytes.Compare; for UTF-8, code-point order).
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }
 
 // Prometheus orders label sets pair by pair: name first, then value; a prefix sorts first.

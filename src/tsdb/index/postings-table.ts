@@ -7,7 +7,7 @@
 import type { ByteSource } from "../bytesource/index.ts";
 import { Decbuf, DecodeError, decodeUtf8, readBE32 } from "../encoding/index.ts";
 import { CorruptionError, type CorruptionWhere } from "../errors.ts";
-import { compareStrings } from "../../labels/index.ts";
+import { compareBytes, compareStrings } from "../../labels/index.ts";
 import { SAMPLING } from "./format.ts";
 import { SectionStream } from "./section-stream.ts";
 
@@ -237,11 +237,4 @@ function upperBound(a: readonly string[], v: string): number {
     else hi = m;
   }
   return lo;
-}
-
-// Byte-wise order of two byte strings (Go's bytes.Compare).
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return a.length - b.length;
 }

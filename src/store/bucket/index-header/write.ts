@@ -5,7 +5,7 @@
 // both tables' CRCs (see open.ts), which also catches a damaged index.
 import { open, rename, rm } from "node:fs/promises";
 import type { ByteSource } from "../../../tsdb/bytesource/index.ts";
-import { crc32c, readBE32, writeBE64 } from "../../../tsdb/encoding/index.ts";
+import { crc32c, readBE32, writeBE32, writeBE64 } from "../../../tsdb/encoding/index.ts";
 import { CorruptionError, type CorruptionWhere } from "../../../tsdb/errors.ts";
 import { readIndexTOC, TOC_LEN } from "../../../tsdb/index/index.ts";
 import { INDEX_HEADER_MAGIC, INDEX_HEADER_PREFIX_LEN, INDEX_HEADER_TOC_LEN, INDEX_HEADER_V1 } from "./format.ts";
@@ -45,7 +45,7 @@ export async function writeIndexHeader(index: ByteSource, path: string, where: C
       for (let done = 0; done < len; done += PIECE) await write(await index.read(off + done, Math.min(PIECE, len - done)));
     };
     const prefix = new Uint8Array(INDEX_HEADER_PREFIX_LEN);
-    new DataView(prefix.buffer).setUint32(0, INDEX_HEADER_MAGIC);
+    writeBE32(prefix, 0, INDEX_HEADER_MAGIC);
     prefix[4] = INDEX_HEADER_V1;
     prefix[5] = version;
     writeBE64(prefix, 6, toc.postingsTable);
@@ -57,7 +57,7 @@ export async function writeIndexHeader(index: ByteSource, path: string, where: C
     const tail = new Uint8Array(INDEX_HEADER_TOC_LEN);
     writeBE64(tail, 0, symbolsAt);
     writeBE64(tail, 8, tableAt);
-    new DataView(tail.buffer).setUint32(16, crc32c(tail, 0, 16));
+    writeBE32(tail, 16, crc32c(tail, 0, 16));
     await write(tail);
     await fh.sync();
   } catch (e) {
