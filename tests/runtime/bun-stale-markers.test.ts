@@ -8,45 +8,11 @@ import { test } from "node:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
-import { SeriesRequestSchema } from "../../src/gen/thanos/store/rpc_pb.ts";
-import { Matcher } from "../../src/labels/index.ts";
-import { createStoreClient } from "../../src/store/grpc/index.ts";
-import { matchersToProto } from "../../src/store/index.ts";
-import { xorDecode } from "../../src/kernels/xor-ref.ts";
-import { freePort, httpOk, waitFor } from "../helpers/net.ts";
-import { startProcess, type Proc } from "../helpers/processes.ts";
-import { concat, int64Field, lenField, snappy, strField, tag, varint, V1_HEADERS, V2_HEADERS } from "../receive/fixtures/pb.ts";
-import { root, run, runtimes } from "./run.ts";
-
-const STALE: Bits = [0x7ff00000, 0x00000002];
-const PLAIN_NAN: Bits = [0x7ff80000, 0x00000000];
-const FORTY_TWO: Bits = [0x40450000, 0x00000000]; // 42.0
-type Bits = [hi: number, lo: number];
-type RawSample = [t: number, bits: Bits];
-
-// A double field written from its bits, never through a JS number.
-function rawDouble(field: number, [hi, lo]: Bits): Uint8Array {
-  const b = new Uint8Array(8);
-  const dv = new DataView(b.buffer);
-  dv.setUint32(0, lo, true);
-  dv.setUint32(4, hi, true);
-  return concat(tag(field, 1), b);
-}
-
-function v1Request(series: Array<{ labels: Array<[string, string]>; samples: RawSample[] }>): Uint8Array {
-  return concat(
-    ...series.map((s) =>
-      lenField(
-        1,
-        concat(
-          ...s.labels.map(([n, v]) => lenField(1, concat(strField(1, n), strField(2, v)))),
-          ...s.samples.map(([t, bits]) => lenField(2, concat(rawDouble(1, bits), int64Field(2, t)))),
-        ),
-      ),
-    ),
-  );
-}
+import { freePort, waitFor } from "../helpers/net.ts";
+import type { Proc } from "../helpers/processes.ts";
+import { concat, int64Field, lenField, snappy, strField, varint, V1_HEADERS, V2_HEADERS } from "../receive/fixtures/pb.ts";
+import { run, runtimes } from "./run.ts";
+import { PLAIN_NAN, rawDouble, samples, seriesBits, STALE, startBun, T0, v1Request, type Bits, type RawSample } from "./stale-fixtures.ts";
 
 function v2Request(series: Array<{ labels: Array<[string, string]>; samples: RawSample[] }>): Uint8Array {
   const symbols = [""];
@@ -63,22 +29,6 @@ async function post(url: string, body: Uint8Array, headers: Record<string, strin
   assert.equal(r.status, 200, await r.text());
 }
 
-// `bun run src/cli.ts <args>` until `readyUrl` answers.
-async function startBun(args: string[], readyUrl: string): Promise<Proc> {
-  const [cmd, argv] = runtimes.bun(join(root, "src", "cli.ts"), args);
-  const p = startProcess(cmd, argv, { cwd: root });
-  try {
-    await waitFor(`bun ${args[0]}`, async () => {
-      if (p.child.exitCode !== null) throw new Error(`exited with ${p.child.exitCode}`);
-      return httpOk(readyUrl);
-    }, 60_000);
-  } catch (e) {
-    await p.stop("SIGKILL");
-    throw new Error(`${(e as Error).message}\n--- output ---\n${p.output()}`);
-  }
-  return p;
-}
-
 async function startReceiver(dir: string): Promise<{ proc: Proc; grpc: string; rw: string }> {
   const [rw, grpc, http] = [await freePort(), await freePort(), await freePort()];
   const proc = await startBun(
@@ -86,35 +36,6 @@ async function startReceiver(dir: string): Promise<{ proc: Proc; grpc: string; r
     `http://127.0.0.1:${http}/-/ready`,
   );
   return { proc, grpc: `127.0.0.1:${grpc}`, rw: `http://127.0.0.1:${rw}/api/v1/receive` };
-}
-
-// Every series' samples from StoreAPI Series, values as raw bits (decoded in this process by
-// the reference decoder, read through a Uint32Array view: no JS number in between).
-async function seriesBits(address: string): Promise<Map<string, RawSample[]>> {
-  const c = createStoreClient({ address });
-  try {
-    const req = create(SeriesRequestSchema, {
-      minTime: 0n,
-      maxTime: BigInt(Number.MAX_SAFE_INTEGER),
-      matchers: matchersToProto([new Matcher("=~", "__name__", "bsm_.*")]),
-    });
-    const out = new Map<string, RawSample[]>();
-    for await (const r of c.series(req)) {
-      if (r.result.case !== "series") continue;
-      const s = r.result.value;
-      const name = s.labels.find((l) => l.name === "__name__")!.value;
-      const samples: RawSample[] = [];
-      for (const ch of s.chunks) {
-        const d = xorDecode(ch.raw!.data);
-        const w = new Uint32Array(d.vs.buffer, d.vs.byteOffset, d.vs.length * 2);
-        for (let i = 0; i < d.ts.length; i++) samples.push([d.ts[i], [w[2 * i + 1], w[2 * i]]]); // little-endian words
-      }
-      out.set(name, samples);
-    }
-    return out;
-  } finally {
-    await c.close();
-  }
 }
 
 interface PromResult {
@@ -128,15 +49,6 @@ async function instant(base: string, q: string, t: number): Promise<PromResult[]
   return body.data.result;
 }
 
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
-// Each series: 42 at T0 and T0+15s, then its third sample at T0+30s.
-function samples(third: Bits): RawSample[] {
-  return [
-    [T0, FORTY_TWO],
-    [T0 + 15_000, FORTY_TWO],
-    [T0 + 30_000, third],
-  ];
-}
 const WANT = new Map<string, RawSample[]>([
   ["bsm_stale_v1", samples(STALE)],
   ["bsm_stale_v2", samples(STALE)],
@@ -156,13 +68,13 @@ test("stale markers keep their bits through a Bun receiver and a Bun querier", {
     await post(rx.rw, v2Request(v2), V2_HEADERS);
 
     // Head chunks: remote-write decode → head appender → XOR chunk.
-    assert.deepEqual(await seriesBits(rx.grpc), WANT);
+    assert.deepEqual(await seriesBits(rx.grpc, "bsm_.*"), WANT);
 
     // Restart: the head is rebuilt from the WAL (sample records written and replayed by Bun).
     await rx.proc.stop();
     rx = await startReceiver(dir);
     procs.push(rx.proc);
-    assert.deepEqual(await seriesBits(rx.grpc), WANT, "after WAL replay");
+    assert.deepEqual(await seriesBits(rx.grpc, "bsm_.*"), WANT, "after WAL replay");
 
     // A querier under Bun: the stale marker ends the series, a plain NaN is a sample.
     const qh = await freePort();
